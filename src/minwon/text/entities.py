@@ -102,10 +102,21 @@ def extract_entities(text: str) -> Entities:
         companies=_companies(text),
         places=find_places(text),
         orgs=_unique(m.group(0) for m in _ORGS.finditer(text)),
-        durations=_durations(text),
-        money=_money(text),
-        dates=_dates(text),
+        durations=_distinct(_durations(text)),
+        money=_distinct(_money(text)),
+        dates=_distinct(_dates(text)),
     )
+
+
+def _distinct(items: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The same expression written twice is one entity."""
+    seen: set[object] = set()
+    result = []
+    for item in items:
+        if item["text"] not in seen:
+            seen.add(item["text"])
+            result.append(item)
+    return result
 
 
 def _unique(items: object) -> list[str]:

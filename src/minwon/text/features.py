@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from minwon.text.cues import cue_features
 from minwon.text.morph import CONTENT_TAGS, morphemes
 
 # A noun or verb stem followed (through particles) by one of these is a negated
@@ -35,6 +36,7 @@ def sentence_features(sentence: str) -> list[str]:
             if following.tag not in _SKIP_BETWEEN:
                 break
     features.extend(f"b:{first}_{second}" for first, second in zip(content, content[1:], strict=False))
+    features.extend(cue_features(sentence))
     compact = _NOT_CHARS.sub("", sentence.lower())
     features.extend("c:" + compact[i : i + 2] for i in range(len(compact) - 1))
     features.extend("c:" + compact[i : i + 3] for i in range(len(compact) - 2))

@@ -139,7 +139,10 @@ def find_pii(text: str) -> list[PiiSpan]:
     for match in _ACCOUNT.finditer(text):
         digits = re.sub(r"\D", "", match.group(0))
         context = text[max(0, match.start() - 30) : match.start()]
-        if 10 <= len(digits) <= 14 and (_ACCOUNT_CONTEXT.search(context) or match.group(0).count("-") >= 2):
+        phone_shaped = digits.startswith("0") and len(digits) <= 11 and _PHONE.fullmatch(match.group(0))
+        if phone_shaped or not 10 <= len(digits) <= 14:
+            continue
+        if _ACCOUNT_CONTEXT.search(context) or (len(digits) >= 11 and not digits.startswith("0")):
             found.append(PiiSpan("account", match.start(), match.end()))
     for pattern in (_ROAD_ADDRESS, _LOT_ADDRESS):
         for match in pattern.finditer(text):
