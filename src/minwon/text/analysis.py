@@ -11,7 +11,7 @@ import numpy as np
 
 from minwon.text.clean import clean
 from minwon.text.entities import extract_entities
-from minwon.text.features import sentence_features
+from minwon.text.features import document_features
 from minwon.text.model import MODEL_PATH, LinearModel, sigmoid
 from minwon.text.pii import PiiSpan, find_pii, mask
 from minwon.text.sentences import Sentence, split_sentences
@@ -86,26 +86,15 @@ def analyze(text: str, model: LinearModel | None = None, explain: bool = False) 
     clean_text = cleaned.text
     sentences = split_sentences(clean_text)
 
-    counts: dict[int, int] = {}
-    owner_sentence: list[int] = []
-    owner_feature: list[int] = []
-    tokens: list[str] = []
-    for position, sentence in enumerate(sentences):
-        for feature in sentence_features(sentence.text):
-            if feature.startswith("m:"):
-                tokens.append(feature[2:])
-            column = model.index.get(feature)
-            if column is None:
-                continue
-            counts[column] = counts.get(column, 0) + 1
-            owner_sentence.append(position)
-            owner_feature.append(column)
-    indices, values = model.vectorise(counts)
+    features = document_features(clean_text, [s.start for s in sentences])
+    occurrence_columns, occurrence_sentences = model.columns(features)
+    indices, values = model.vectorise(occurrence_columns)
     raw = model.scores(indices, values)
-    value_of = dict(zip(indices.tolist(), values.tolist(), strict=True))
-    feature_values = np.array([value_of[f] for f in owner_feature], dtype=np.float32)
-    owner_sentence_arr = np.array(owner_sentence, dtype=np.int64)
-    owner_feature_arr = np.array(owner_feature, dtype=np.int64)
+    placed = occurrence_sentences >= 0
+    owner_feature_arr = occurrence_columns[placed]
+    owner_sentence_arr = occurrence_sentences[placed]
+    feature_values = values[np.searchsorted(indices, owner_feature_arr)] if indices.size else np.zeros(0)
+    tokens = [f[2:] for f in features.named if f.startswith("m:")]
 
     def best_sentence(column: int) -> int | None:
         if not sentences or owner_feature_arr.size == 0:

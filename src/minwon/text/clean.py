@@ -9,18 +9,22 @@ sometimes the body twice. The cleaner works line by line, in five steps:
    lines alone ("네.", "감사합니다") never start a run, so dialogue survives.
 2. Classify every line by its shape: menus and table rows (cells split by tabs or
    wide gaps), breadcrumbs, bylines, dates, counters, form labels, captions, UI words,
-   mail headers, "end of post" markers (comment headers, 이전글/다음글, copyright,
-   signature and quote markers) and, for the rest, a prose score from length and
-   whether the line ends like a Korean sentence (…다, …요, …죠, …음, ?, !).
-3. If the capture is a transcript (two or more speaker labels that alternate), keep
-   the dialogue lines only.
+   mail headers, "end of post" markers (comment headers, 이전글/다음글, tags,
+   copyright, signature and quote markers) and, for the rest, a prose score from
+   length and whether the line ends like a Korean sentence (…다, …요, …죠, …음, ?, !).
+   Box headings (관련기사, 많이 본 뉴스, [사진], AD, 개발자 답변) also mark the lines
+   they govern as chrome.
+3. If the capture is a transcript (two or more speaker labels, each used at least
+   twice, making up most of the text), keep the dialogue lines only.
 4. Otherwise the body is the window of lines with the highest total score
-   (max-subarray), searched in the first section before an end marker that holds real
-   text; chrome inside the window is dropped, short text inside it is kept.
-5. The headline is found by walking back from the body over bylines/dates/counters
-   and taking up to three title-shaped lines (not for e-mails or transcripts).
+   (max-subarray), searched in the first section (sections end at the markers above)
+   that holds real text; for e-mail the search starts after the first header block.
+   Chrome inside the window is dropped, short text inside it is kept.
+5. The headline is found by walking back from the body over bylines, dates, counters
+   and labels and taking up to three title-shaped lines (not for e-mail or transcripts).
 
-Measured on tests/text/captures with bench/clean_eval.py.
+Everything is stdlib `re` and string tests; every regex that scans a line is guarded by
+a cheap substring/first-character test. Quality and speed: bench/clean_eval.py.
 """
 
 from __future__ import annotations
@@ -37,15 +41,21 @@ class Cleaned:
 
 # --------------------------------------------------------------------------- kinds
 _TEXT = 0  # reads like content; kept when inside the body window
-_CHROME = 1  # site furniture that may sit between headline and body (byline, date…)
+_CHROME = 1  # furniture that may sit between headline and body (byline, date, counts)
 _HARD = 2  # structure that ends a headline search (menu, breadcrumb, table, list box)
 _MAIL = 3  # e-mail header line
-_STOP = 4  # the post is over: comments, 이전글/다음글, tags, copyright
+_STOP = 4  # the post is over: comment header, 이전글/다음글, tags, copyright
 _END = 5  # the message is over: signature, quoted history, forwarded original
 
+# Box kinds: the heading governs the lines after it.
+_BOX_RELATED = 1  # related / popular lists: items until real prose
+_BOX_MEDIA = 2  # [사진], [지도]: caption/widget lines until a blank line
+_BOX_AD = 3  # AD marker: the ad copy line after it
+_BOX_REPLY = 4  # developer reply under a review: its text until the next chrome line
+
 # ------------------------------------------------------------------ sentence endings
-# Final syllables that end a Korean sentence (formal, polite, plain, noun-ending
-# styles used in posts: …함, …임, …음, …됨, …옴).
+# Final syllables that end a Korean sentence (formal, polite, plain, and the noun-ending
+# styles of posts: …함, …임, …음, …됨, …옴).
 _STRONG = frozenset("다요죠까네음함임됨옴듯군래냐셈줌뿐짐씀오")
 # Endings of connective or casual clauses, common in short mobile-paste lines.
 _MEDIUM = frozenset("지고서데게며면야어아해나라세걸건가거봄름대자니김")
@@ -67,88 +77,87 @@ def _ending(s: str) -> int:
 
 
 # ---------------------------------------------------------------------- patterns
-_HANGUL = re.compile(r"[가-힣]")
-_DIGIT = re.compile(r"\d")
-_LETTER = re.compile(r"[^\W\d_]")
-_JAMO_LINE = re.compile(r"^[ㄱ-ㅣ\s~^;.!?ㅡ]+$")
-_SEP = re.compile(r"\s{2,}|\t|\s*[|│]\s*|\s[·•]\s")
-_NUMTOK = re.compile(r"^[\d,.:%/+\-()\[\]#★☆♡♥❤]+$")
-
-_EMAIL_END = re.compile(
-    r"-{2,}\s*(?:original message|원본 메시지|forwarded message|전달된 메시지)|-- ?$|_{8,}$"
-    r"|[>＞]|sent from my|on .{4,100}wrote:?$|begin forwarded message",
-    re.I,
+# Shapes recognised at the start of a line, tried in this order by one match().
+_HEAD = re.compile(
+    "|".join(
+        [
+            # end of the new message: signature separator, quote, forwarded original
+            r"(?P<end>-{2,}\s*(?i:original message|forwarded message)|-{2,}\s*(?:원본|전달된)\s*메시지"
+            r"|-- ?$|_{8,}$|[>＞]|(?i:sent from my|begin forwarded message|on .{4,100}wrote:?$))",
+            # photo/graphic caption
+            r"(?P<cap>[▲△▷◁]|[\[(<]?\s*(?:사진|그래픽|자료|영상|출처|이미지|일러스트|도표|캡처)\s*[=:：]|/\s*사진)",
+            r"(?P<copy>[<\[(]?\s*(?:저작권자|(?i:copyright)|ⓒ|©|\([cC]\)))",
+            r"(?P<note>※)",
+            r"(?P<mail>(?:(?i:from|to|cc|bcc|sent|date|subject|reply-to|return-path|received|message-id"
+            r"|mime-version|content-[\w-]+|x-[\w-]+|delivered-to)|보낸\s*사람|받는\s*사람|숨은\s*참조"
+            r"|보낸\s*날짜|받은\s*날짜)\s*[:：])",
+            r"(?P<media>[\[(](?:사진|이미지|그림|동영상|영상|스티커|이모티콘|지도|링크|파일|첨부\s*이미지"
+            r"|(?i:gif|image|photo|video|map|sticker))[^\])]{0,20}[\])]$)",
+            r"(?P<cmt>(?:전체\s*|베스트\s*|(?i:best)\s*|인기\s*)?(?:댓글|덧글|코멘트|(?i:comments?)|답변)"
+            r"(?=$|[\s\d\[(•·:]))",
+            r"(?P<post>댓글(?:을|\s*(?:쓰기|작성|남기기|달기))|(?i:leave a (?:comment|reply)|post comment)"
+            r"|(?:이전|다음|윗|아랫)\s*글|(?:작가|블로그)의\s*(?:이전|다음)\s*글|태그$|(?i:tags?)(?:\s*[:：]|$)"
+            r"|키워드\s*[:：]?$)",
+            r"(?P<ad>\[?\s*(?:(?i:ad|ads|advertisement|sponsored)|광고|파워링크|스폰서|협찬)\s*\]?$)",
+            # a form/post label on its own line: 제목, 작성자, * 민원 내용 (4,000자 이내)
+            r"(?P<label>[*\s]*(?:민원\s*|신청\s*|게시\s*)?(?:제목|내용|본문|작성자|작성일|등록일|수정일"
+            r"|조회(?:\s*수)?|추천(?:\s*수)?|글쓴이|날짜|이름|성명|연락처|휴대전화|전화번호|이메일|주소|분류"
+            r"|분야|카테고리|첨부\s*파일|첨부|공개\s*여부|신청\s*번호|신청\s*일|처리\s*기관|처리\s*상태"
+            r"|처리\s*결과|진행\s*상태|답변\s*상태|상태|번호|비밀번호|아이디)\s*(?:\([^)]*\))?\s*[:：]?$)",
+            r"(?P<star>\*)",
+            r"(?P<dateline>[\[(][^\])=]{1,15}=[^\])]{1,15}[\])])",  # [서울=뉴시스], (서울=연합뉴스)
+            r"(?P<by>(?i:by|posted|written|published)\s)",
+            r"(?P<hash>#)",
+        ]
+    )
 )
 _EMAIL_END_TAILS = ("에서 보냄", "에서 보냈습니다", "에서 전송됨", "님이 작성:", "님이 작성", "wrote:")
-_MAIL_HDR = re.compile(
-    r"^(?:from|to|cc|bcc|sent|date|subject|reply-to|return-path|received|message-id|"
-    r"mime-version|content-[\w-]+|x-[\w-]+|delivered-to|보낸\s*사람|받는\s*사람|숨은\s*참조|"
-    r"보낸\s*날짜|받은\s*날짜)\s*[:：]",
-    re.I,
-)
+_COUNT = re.compile(r"\d[\d,]*")
 _ANGLE_ADDR = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
-_CAPTION_START = re.compile(
-    r"^(?:[▲△▷◁]|[\[(<]?\s*(?:사진|그래픽|자료|영상|출처|이미지|일러스트|도표|캡처)\s*[=:：]|/\s*사진)"
-)
+_COPYRIGHT_ANY = re.compile(r"무단\s*(?:전재|복제|배포)|재배포\s*금지|(?i:all rights reserved)")
 _CAPTION_END = re.compile(
     r"(?:ⓒ|©)\s*[^\s.]+(?:\s[^\s.]+)?\s*$|[\[(][^\])]{0,30}(?:제공|DB\s*금지|캡처|갈무리)[^\])]{0,30}[\])]$"
 )
-_PLACEHOLDER = re.compile(
-    r"^[\[(](?:사진|이미지|그림|동영상|영상|스티커|이모티콘|지도|링크|파일|첨부\s*이미지|gif|image|photo|"
-    r"video|map|sticker)[^\])]{0,20}[\])]$",
-    re.I,
-)
-_COPYRIGHT_START = re.compile(r"^[<\[(]?\s*(?:저작권자|copyright|ⓒ|©|\(c\))", re.I)
-_COPYRIGHT_ANY = re.compile(r"무단\s*(?:전재|복제|배포)|재배포\s*금지|all rights reserved", re.I)
-_BREADCRUMB = re.compile(r"(?:^|\s)(?:홈|home|처음)\s*[>›»]|\s[>›»]\s", re.I)
-_COMMENT_HDR = re.compile(
-    r"^(?:전체\s*|베스트\s*|best\s*|인기\s*)?(?:댓글|덧글|코멘트|comments?|답변)(?=$|[\s\d\[(•·:])"
-    r"\s*[•·:]?\s*[\[(]?\s*(\d[\d,]*)?",
-    re.I,
-)
-_COMMENT_OTHER = re.compile(
-    r"^(?:댓글(?:을|\s*(?:쓰기|작성|남기기|달기))|leave a (?:comment|reply)|post comment|"
-    r"(?:이전|다음|윗|아랫)\s*글|(?:작가|블로그)의\s*(?:이전|다음)\s*글|태그$|tags?\s*[:：]?|"
-    r"키워드\s*[:：]?$)",
-    re.I,
-)
-_BOX = re.compile(
+_BOX_HEADING = re.compile(
     r"(?:관련|많이\s*본|인기|추천|주요|최신|최근|이웃\s*|새로운|다른|실시간|연관|함께\s*(?:본|읽은)|핫|"
     r"오늘의|이\s*시각)\s*(?:기사|뉴스|글|포스트|게시물|게시글|검색어|이슈|영상)(?:\s*(?:목록|보기|더보기))?"
-    r"\s*[>›»]?$|랭킹$|^전체\s*글(?:\s*목록)?$|^(?:related(?: posts| articles)?|recent posts|"
-    r"recent comments|popular posts|you may also like|more from .*)$",
-    re.I,
+    r"\s*[>›»]?$|랭킹$|^전체\s*글(?:\s*목록)?$|^(?i:related(?: posts| articles)?|recent posts|"
+    r"recent comments|popular posts|you may also like|more from .*)$"
 )
-_REPLY_HDR = re.compile(r"(?:개발자|판매자|운영자)\s*(?:의\s*)?(?:답변|응답|답글|댓글)|developer (?:response|reply)", re.I)
-_AD = re.compile(r"^\[?\s*(?:ad|ads|advertisement|sponsored|광고|파워링크|스폰서|협찬)\s*\]?$", re.I)
-_CTA = re.compile(r"(?:[▶►»]|바로\s*가기|보러\s*가기|자세히\s*보기|더\s*보기)\s*$")
-_LABEL = re.compile(
-    r"^[*\s]*(?:민원\s*|신청\s*|게시\s*)?(?:제목|내용|본문|작성자|작성일|등록일|수정일|조회(?:\s*수)?|"
-    r"추천(?:\s*수)?|글쓴이|날짜|이름|성명|연락처|휴대전화|전화번호|이메일|주소|분류|분야|카테고리|"
-    r"첨부\s*파일|첨부|공개\s*여부|신청\s*번호|신청\s*일|처리\s*기관|처리\s*상태|처리\s*결과|진행\s*상태|"
-    r"답변\s*상태|상태|번호|비밀번호|아이디)\s*(?:\([^)]*\))?\s*[:：]?$"
+_BOX_ENDS = ("기사", "뉴스", "글", "포스트", "게시물", "게시글", "검색어", "이슈", "영상", "목록", "보기", "랭킹", ">", "›", "»")
+_REPLY_HEADING = re.compile(r"(?:개발자|판매자|운영자)\s*(?:의\s*)?(?:답변|응답|답글|댓글)|(?i:developer (?:response|reply))")
+_SEP = re.compile(r"\s{2,}|\t|\s*[|│]\s*|\s[·•]\s")
+_SEP_HINT = re.compile(r"[|│\t]|\s[·•]\s|\s[\u00a0\u3000]|[\u00a0\u3000]\s")
+_BREADCRUMB = re.compile(r"(?:^|\s)(?:홈|(?i:home)|처음)\s*[>›»]|\s[>›»]\s")
+_FORM = re.compile(r"\[\s?\]|☐|☑|(?:^|\s)[○●◯◉]\s")
+_KV = re.compile(r"[*\s]*[가-힣A-Za-z][가-힣A-Za-z0-9 ]{0,10}?\s*[:：]\s*\S")
+_BYLINE_WORD = re.compile(r"(?:기자|특파원|선임기자|논설위원|객원기자|통신원|리포터|에디터|칼럼니스트)(?=$|[\s=·,\]])")
+_BY_TAIL = re.compile(r".*\sby\s+\S+$")
+_SIGNOFF = re.compile(r"(?:뉴스|방송|TV|일보)\s*[가-힣]{2,4}(?:\s*기자)?입니다\.?$")  # TV news sign-off
+_LETTER_SIGN = re.compile(r"[가-힣]{2,4}\s*(?:드림|올림|배상)\.?$")
+_LETTER_TAILS = ("드림", "올림", "배상", "드림.", "올림.")
+_META = re.compile(  # dates, times, "3분 전", phone numbers, month-name dates
+    r"\d(?:\d{3}\s*[.\-/년]\s*\d{1,2}\s*[.\-/월]\s*\d|:\d\d|\s*(?:초|분|시간|일|주|개월)\s*전|\d{0,3}-[\d*]{3,4}-\d{4})"
+    r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2}[,.]?\s+\d{4}"
 )
-_KV = re.compile(r"^[*\s]*[가-힣A-Za-z][가-힣A-Za-z0-9 ]{0,10}?\s*[:：]\s*\S")
-_BYLINE_WORD = re.compile(
-    r"(?:기자|특파원|선임기자|논설위원|객원기자|통신원|리포터|에디터|칼럼니스트)(?=$|[\s=·,\]])"
-)
-_DATELINE = re.compile(r"[\[(][^\])=]{1,15}=[^\])]{1,15}[\])]")
-_BY = re.compile(r"(?:by|posted|written|published)\s|.*\sby\s+\S+$", re.I)
-_SIGNOFF = re.compile(r"(?:뉴스|방송|TV|일보)\s*[가-힣]{2,4}(?:\s*기자)?입니다\.?$")
-_LETTER_SIGN = re.compile(r"^[가-힣]{2,4}\s*(?:드림|올림|배상)\.?$")
-_DATE = re.compile(
-    r"\d(?:\d{3}\s*[.\-/년]\s*\d{1,2}\s*[.\-/월]\s*\d|:\d\d|\s*(?:초|분|시간|일|주|개월)\s*전)"
-)
-_MONTH_DATE = re.compile(r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}[,.]?\s+\d{4}")
-_PHONE = re.compile(r"\d{2,4}-[\d*]{3,4}-\d{4}")
 _URL = re.compile(r"https?://|www\.|^\S+@\S+\.\S+$|\S+@[\w-]+\.[\w.]+\s*$")
 _FILE = re.compile(r"\.(?:jpe?g|png|gif|pdf|hwp|docx?|xlsx?|zip|mp4|m4a|mp3)\b", re.I)
-_FORM = re.compile(r"\[\s?\]|☐|☑|(?:^|\s)[○●◯◉]\s")
-_SPEAKER = re.compile(
-    r"^(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?"
-    r"([^\s:：\[\]()<>]{1,8}(?:\s?\d)?(?:\s*\([^)]{1,10}\))?)\s*"
-    r"(?:[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])]\s*)?[:：]\s*\S"
-)
+_CTA_TAILS = ("바로가기", "바로 가기", "보러가기", "보러 가기", "자세히 보기", "더 보기", "더보기", "▶", "►", "»")
+_NUMTOK = re.compile(r"[\d,.:%/+\-()\[\]#★☆♡♥❤]+$")
+_NUMTOKS = re.compile(r"(?<!\S)[\d,.:%/+\-()\[\]#★☆♡♥❤]+(?!\S)")
+_PAGER = re.compile(r"(?:\S{1,4}\s+)?(?:[\[(]?\d+[\])]?\s+){2,}[\[(]?\d*[\])]?\s*\S{0,4}$")
+_LONGWORD = re.compile(r"[^\s\d,.:%/+\-()\[\]#★☆♡♥❤]{6,}")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_HANGUL = re.compile(r"[가-힣]")
+_FEATURES = re.compile(r"[^가-힣ㄱ-ㅣ A-Za-z.,'\"!?~…]")  # digits, symbols, brackets, tabs…
+_PLAIN_PUNCT = re.compile(r"[.,'\"!?~…]")
+_NON_LETTERS = re.compile(r"[\W\d_]+")
+_JAMO_LINE = re.compile(r"[ㄱ-ㅣ\s~^;.!?ㅡ]+$")
+_DIGIT = re.compile(r"\d")
+# A sentence-like line without any of these characters cannot be chrome (fast path).
+_SPECIAL = re.compile(r"[|│·•>›»\[○●◯◉☐☑=ⓒ©@\t▲△▷◁※*#:：]")
+_UI_STRIP = "[]()<>〈〉◀▶◁▷|·•:：#"
+_UI_PUNCT = re.compile(r"[\[\]()<>〈〉◀▶◁▷|·•:：#]+")
 _UI = frozenset(
     """로그인 로그아웃 회원가입 검색 전체메뉴 메뉴 홈 home 닫기 열기 더보기 펼치기 접기 공유 공유하기 인쇄
     스크랩 신고 신고하기 목록 글쓰기 답글 답글쓰기 수정 삭제 이전 다음 처음 처음으로 맨위로 top 위로 구독
@@ -156,255 +165,238 @@ _UI = frozenset(
     url복사 url 복사 링크복사 링크 주소복사 페이스북 트위터 카카오톡 카카오스토리 밴드 네이버 라인 x facebook
     twitter 이메일 메일 저장 북마크 이웃추가 서로이웃 추가 다운로드 편집 설정 답장 전달 전체답장 임시저장
     미리보기 사이트맵 english 번역보기 글자크기 글씨 크기 작게 크게 기사 듣기 요약 요약봇 바로가기 건너뛰기
-    전체 반응형 듣기 취소 확인 등록 제출 신청 선택 sns 보내기 기사보내기 url 앱 앱에서 app 알림 알림받기 팔로우
-    follow share like reply 예 아니요 아니오 도움이 됨 유용함 훈훈해요 슬퍼요 화나요 후속기사 원해요 좋아요
+    전체 반응형 취소 확인 등록 제출 신청 선택 sns 보내기 기사보내기 앱 앱에서 app 알림 알림받기 팔로우
+    follow share like reply 예 아니요 아니오 도움이 됨 유용함 훈훈해요 슬퍼요 화나요 후속기사 원해요
     리포트 스크랩하기 기사저장 저장하기 인쇄하기 메일보내기 카카오 텔레그램 줄 간격 가 나""".split()
 )
 _UI = _UI | {w.upper() for w in _UI} | {w.capitalize() for w in _UI}
-_LETTER_TAILS = ("드림", "올림", "배상", "드림.", "올림.")
-_CTA_TAILS = ("바로가기", "바로 가기", "보러가기", "보러 가기", "자세히 보기", "더 보기", "더보기")
-_CAPTION_HEADS = frozenset("[(<사그자영출이일도캡/")
-_MAIL_HEADS = frozenset("fFtTcCbBsSdDrRmMxX보받숨")
-_COMMENT_HEADS = frozenset("전베bB인댓덧코cC답")
-_OTHER_HEADS = frozenset("댓lLpP이다윗아작블태tT키")
-_BOX_TAILS = frozenset("사스글트물어슈상록기킹>›»")
-_AD_HEADS = frozenset("[aAsS광파스협")
-_LABEL_HEADS = frozenset("*민신게제내본작등수조추글날이성연휴전주분카첨공처진답상번비아 ")
-_UI_DELETE = str.maketrans("", "", "[]()<>〈〉◀▶◁▷|·•:：#")
-_REL_LINE_SKIP = 12  # max lines a related-articles box may hold
-
-
-@dataclass(slots=True)
-class _Line:
-    text: str
-    raw: str  # stripped raw line, internal whitespace intact
-    blank_before: bool
-    kind: int = _TEXT
-    score: float = 0.0
-    end: int = 0
-    box: int = 0  # 1 related box heading, 2 placeholder, 3 ad marker, 4 reply header
-    count_zero: bool = False
+# First characters that can start a _HEAD shape (guards the match call).
+_HEAD_FIRST = frozenset(
+    "-_>＞sSoObB▲△▷◁[(</사그자영출이일도캡<저cCⓒ©※fFtTdDrRmMxX보받숨전베인댓덧코답lLpP다윗아작블태키aA광파스협"
+    "* 민신게제내본등수조추글날성연휴주분카첨공처진상번비wW#"
+)
+_RELATED_MAX = 12  # lines a related-articles box may hold
 
 
 # ------------------------------------------------------------------ classification
-def _classify(ln: _Line) -> None:  # noqa: C901 - one flat decision list reads best
-    """Set kind and score. Cheap substring/first-character tests guard every regex."""
-    s = ln.text
+def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, PLR0911, PLR0912
+    """(kind, score, ending, box) of one normalised line; raw keeps tabs and gaps."""
     n = len(s)
-    end = ln.end = _ending(s)
-    c0 = s[0]
-    last = s[-1]
+    end = _ending(s)
+    if end == 2 and n >= 30 and "  " not in raw and _SPECIAL.search(s) is None and (n >= 50 or s[-2:] != "니다"):
+        return _text(s, n, end)  # an ordinary sentence: no chrome shape can apply
 
-    if (c0 in "-_>＞sSoObB" and _EMAIL_END.match(s)) or s.endswith(_EMAIL_END_TAILS):
-        ln.kind, ln.score = _END, -3.0
-        return
-    if c0 in "▲△▷◁" or (c0 in _CAPTION_HEADS and _CAPTION_START.match(s)):
-        ln.kind, ln.score = _CHROME, -1.0
-        return
-    if (c0 in "<[(저cCⓒ©" and _COPYRIGHT_START.match(s)) or (
-        n < 160 and ("무단" in s or "금지" in s or "ights" in s) and _COPYRIGHT_ANY.search(s)
-    ):
-        ln.kind, ln.score = _STOP, -3.0
-        return
-    if c0 == "※":
-        ln.kind, ln.score = _CHROME, -1.5
-        return
-    at = "@" in s
-    if (c0 in _MAIL_HEADS and _MAIL_HDR.match(s)) or (at and n < 120 and _ANGLE_ADDR.search(s)):
-        ln.kind, ln.score = _MAIL, -3.0
-        return
-    raw = ln.raw
+    m = _HEAD.match(s) if s[0] in _HEAD_FIRST else None
+    if m is not None:
+        g = m.lastgroup
+        if g == "end":
+            return _END, -3.0, end, 0
+        if g == "cap":
+            return _CHROME, -1.0, end, 0
+        if g == "copy":
+            return _STOP, -3.0, end, 0
+        if g == "note":
+            return _CHROME, -1.5, end, 0
+        if g == "mail":
+            return _MAIL, -3.0, end, 0
+        if g == "media":
+            return _CHROME, -0.5, end, _BOX_MEDIA
+        if g == "ad":
+            return _CHROME, -1.0, end, _BOX_AD
+        if g == "label":
+            return _CHROME, -2.5, end, 0
+        if g == "post" and n <= 80:
+            return _STOP, -3.0, end, 0
+        if end != 2:
+            if g == "cmt" and n <= 40:
+                count = _COUNT.match(s, m.end()) or _COUNT.search(s, m.end())
+                if count is not None and count.group() == "0":
+                    return _CHROME, -2.5, end, 0  # "댓글 0": no comments follow
+                return _STOP, -3.0, end, 0
+            if g == "star" and n < 40:
+                return _CHROME, -2.5, end, 0
+        if n < 50 and (g == "dateline" or g == "by"):
+            return _CHROME, -2.5, end, 0
+        if g == "hash" and all(t[0] == "#" for t in s.split()):
+            return _CHROME, -2.5, end, 0
+
+    if s.endswith(_EMAIL_END_TAILS):
+        return _END, -3.0, end, 0
     if "\t" in raw:
         cells = [c for c in raw.split("\t") if c.strip()]
-        if len(cells) > 1 and not (max(len(c) for c in cells) >= 40 and end == 2):
-            ln.kind, ln.score = _HARD, -2.5
-            return
-    if n >= 90:  # long lines: prose unless a caption/quote/copyright shape matched above
-        _text_score(ln, s, n, end)
-        return
+        if len(cells) > 1 and not (max(map(len, cells)) >= 40 and end == 2):
+            return _HARD, -2.5, end, 0
+    if n < 160 and ("무단" in s or "금지" in s or "ights" in s) and _COPYRIGHT_ANY.search(s):
+        return _STOP, -3.0, end, 0
+    if "@" in s and n < 120 and _ANGLE_ADDR.search(s):
+        return _MAIL, -3.0, end, 0
+    if n >= 90:
+        return _text(s, n, end)
 
-    if c0 in "[(":
-        if _PLACEHOLDER.match(s):
-            ln.kind, ln.score, ln.box = _CHROME, -0.5, 2
-            return
-        if last in "])" and s.find(last, 0, n - 1) < 0 and end != 2:
-            ln.kind, ln.score = _CHROME, -1.0  # [포텐], [기고], [인쇄용 페이지]
-            return
+    c0 = s[0]
+    last = s[-1]
+    if c0 in "[(" and last in "])" and s.find(last, 0, n - 1) < 0 and end != 2:
+        return _CHROME, -1.0, end, 0  # [포텐], [기고], [인쇄용 페이지]
     if ("ⓒ" in s or "©" in s or last in "])") and _CAPTION_END.search(s):
-        ln.kind, ln.score = _CHROME, -1.0
-        return
-    if end != 2:
-        if c0 in _COMMENT_HEADS and n <= 40:
-            m = _COMMENT_HDR.match(s)
-            if m:
-                if m.group(1) == "0":
-                    ln.kind, ln.score = _CHROME, -2.5
-                else:
-                    ln.kind, ln.score = _STOP, -3.0
-                return
-        if c0 in _OTHER_HEADS and n <= 60 and _COMMENT_OTHER.match(s):
-            ln.kind, ln.score = _STOP, -3.0
-            return
-        if n <= 40 and (last in _BOX_TAILS or c0 in "RrPpYyMm") and _BOX.search(s):
-            ln.kind, ln.score, ln.box = _HARD, -2.5, 1
-            return
-    if n <= 40 and ("개발자" in s or "판매자" in s or "운영자" in s or "eveloper" in s) and _REPLY_HDR.search(s):
-        ln.kind, ln.score, ln.box = _CHROME, -2.0, 4
-        return
-    if c0 in _AD_HEADS and _AD.match(s):
-        ln.kind, ln.score, ln.box = _CHROME, -1.0, 3
-        return
+        return _CHROME, -1.0, end, 0
+    if end != 2 and n <= 40 and (s.endswith(_BOX_ENDS) or c0 in "RrPpYyMm") and _BOX_HEADING.search(s):
+        return _HARD, -2.5, end, _BOX_RELATED
+    if n <= 40 and ("개발자" in s or "판매자" in s or "운영자" in s or "eveloper" in s) and _REPLY_HEADING.search(s):
+        return _CHROME, -2.0, end, _BOX_REPLY
 
     toks = s.split()
-    ui_toks = s.translate(_UI_DELETE).split() if n < 80 else ()
-    ui = sum(map(_UI.__contains__, ui_toks))
-    if ui and ui * 4 >= len(ui_toks) * 3:
-        ln.kind, ln.score = _CHROME, -2.5  # tool rows: 공유 인쇄 스크랩, 로그인 회원가입
-        return
+    ntok = len(toks)
+    if n < 80 and (toks[0].strip(_UI_STRIP) in _UI or toks[-1].strip(_UI_STRIP) in _UI):
+        ui_toks = _UI_PUNCT.sub(" ", s).split() if _UI_PUNCT.search(s) else toks
+        ui = sum(map(_UI.__contains__, ui_toks))
+        if ui and ui * 4 >= len(ui_toks) * 3:
+            return _CHROME, -2.5, end, 0  # tool rows: 공유 인쇄 스크랩, 로그인 회원가입
+    if _FEATURES.search(raw) is None and "  " not in raw:
+        # Only letters, single spaces and sentence punctuation: just the word-shaped rules.
+        if n < 50 and (
+            _BYLINE_WORD.search(s) is not None
+            or (" by " in s and _BY_TAIL.match(s) is not None)
+            or (s.endswith(("입니다", "입니다.")) and _SIGNOFF.search(s) is not None)
+            or (s.endswith(_LETTER_TAILS) and _LETTER_SIGN.match(s) is not None)
+        ):
+            if end != 2 or n < 25 or s.endswith(("입니다", "입니다.")):
+                return _CHROME, -2.5, end, 0
+        if end != 2 and n < 60 and "www." in s and _URL.search(s) is not None:
+            return _CHROME, -2.5, end, 0
+        if n < 60 and s.endswith(_CTA_TAILS):
+            return _CHROME, -1.0, end, 0
+        if ntok >= 3 and n == 2 * ntok - 1:
+            return _CHROME, -2.0, end, 0  # 가 가 가 가
+        if n < 40 and (n - ntok + 1 - len(_PLAIN_PUNCT.findall(s))) * 5 < n * 2:
+            return _CHROME, -2.0, end, 0
+        if _HANGUL.search(s) is None:
+            if _JAMO_LINE.match(s):
+                return _TEXT, 0.3, end, 0
+            return _CHROME, -1.0, end, 0
+        return _text(s, n, end)
+
     digits = _DIGIT.search(s) is not None
-    if "  " in raw or "|" in raw or "│" in raw or " · " in raw or " • " in raw:
+    if "  " in raw or _SEP_HINT.search(raw):
         parts = [p for p in _SEP.split(raw) if p and p.strip("·•|-/>›»◀▶ ")]
         if len(parts) >= 2:
-            longest = max(len(p) for p in parts)
+            longest = max(map(len, parts))
             if n < 60 or longest <= 20:
                 with_digits = sum(1 for p in parts if _DIGIT.search(p)) if digits else 0
                 first = parts[0].lstrip("▶►▷ ")
                 if len(parts) >= 3 and (with_digits <= 1 or _NUMTOK.match(first) or first in ("공지", "notice")):
-                    ln.kind, ln.score = _HARD, -2.5  # menu, listing row, pagination
-                    return
+                    return _HARD, -2.5, end, 0  # menu, listing row, pagination
                 if longest <= 20 and (end != 2 or with_digits):
-                    ln.kind, ln.score = _CHROME, -2.5  # meta row: nick + date + counts
-                    return
+                    return _CHROME, -2.5, end, 0  # meta row: nick + date + counts
     if ("> " in s or "›" in s or "»" in s) and _BREADCRUMB.search(s) and (n < 50 or s.count(">") + s.count("›") >= 2):
-        ln.kind, ln.score = _HARD, -2.5
-        return
-    if c0 in _LABEL_HEADS and _LABEL.match(s):
-        ln.kind, ln.score = _CHROME, -2.5
-        return
-    if c0 == "*" and n < 40 and end != 2:
-        ln.kind, ln.score = _CHROME, -2.5
-        return
+        return _HARD, -2.5, end, 0
     if ("[" in s or "○" in s or "●" in s or "☐" in s or "☑" in s or "◯" in s) and _FORM.search(s):
-        ln.kind, ln.score = _CHROME, -2.0
-        return
+        return _CHROME, -2.0, end, 0
     if end != 2 and (":" in s or "：" in s) and _KV.match(s):
-        ln.kind, ln.score = _CHROME, -2.5
-        return
-    if n < 50:
-        if (
-            (_BYLINE_WORD.search(s) is not None)
-            or (c0 in "[(" and "=" in s and _DATELINE.match(s))
-            or (("by" in s or "By" in s or "osted" in s) and _BY.match(s))
-            or (s.endswith(("입니다", "입니다.")) and _SIGNOFF.search(s))
-            or (s.endswith(_LETTER_TAILS) and _LETTER_SIGN.match(s))
-        ):
-            if end != 2 or "=" in s or n < 25 or s.endswith(("입니다", "입니다.")):
-                ln.kind, ln.score = _CHROME, -2.5
-                return
-    if end != 2 and n < 60 and (
-        (digits and (_DATE.search(s) or _PHONE.search(s) or _MONTH_DATE.search(s)))
-        or ((at or "http" in s or "www." in s) and _URL.search(s))
-        or ("." in s and _FILE.search(s))
+        return _CHROME, -2.5, end, 0  # key: value meta
+    if n < 50 and (
+        _BYLINE_WORD.search(s) is not None
+        or (" by " in s and _BY_TAIL.match(s) is not None)
+        or (s.endswith(("입니다", "입니다.")) and _SIGNOFF.search(s) is not None)
+        or (s.endswith(_LETTER_TAILS) and _LETTER_SIGN.match(s) is not None)
     ):
-        ln.kind, ln.score = _CHROME, -2.5
-        return
-    if n < 60 and (last in "▶►»" or s.endswith(_CTA_TAILS)):
-        ln.kind, ln.score = _CHROME, -1.0
-        return
-    if digits and len(toks) >= 2:
-        nums = 0
-        short = True
-        for t in toks:
-            if _NUMTOK.match(t):
-                nums += 1
-            elif len(t) > 5:
-                short = False
-        if nums == len(toks) or (len(toks) >= 3 and all(len(t) == 1 or _NUMTOK.match(t) for t in toks)):
-            ln.kind, ln.score = _CHROME, -2.0  # pagination, 1 2 3 4 5
-            return
+        if end != 2 or "=" in s or n < 25 or s.endswith(("입니다", "입니다.")):
+            return _CHROME, -2.5, end, 0
+    if end != 2 and n < 60 and (
+        (digits and _META.search(s) is not None)
+        or (("@" in s or "http" in s or "www." in s) and _URL.search(s) is not None)
+        or ("." in s and _FILE.search(s) is not None)
+    ):
+        return _CHROME, -2.5, end, 0
+    if n < 60 and s.endswith(_CTA_TAILS):
+        return _CHROME, -1.0, end, 0
+    if digits and ntok >= 2:
+        nums = len(_NUMTOKS.findall(s))
+        if nums == ntok or (ntok >= 3 and nums >= 2 and _PAGER.match(s)):
+            return _CHROME, -2.0, end, 0  # pagination: 1 2 3 4 5 다음
         if (
-            end == 0 and short and nums and n < 60 and not _NUMTOK.match(toks[0])
-            and (nums * 2 >= len(toks) - 1 or _NUMTOK.match(toks[-1]))
+            nums
+            and end == 0
+            and n < 60
+            and not _NUMTOK.match(toks[0])
+            and (nums * 2 >= ntok - 1 or _NUMTOK.match(toks[-1]))
+            and not _LONGWORD.search(s)
         ):
-            ln.kind, ln.score = _CHROME, -2.5  # counters: 공감 7 댓글 2
-            return
-    elif len(toks) >= 3 and all(len(t) == 1 for t in toks):
-        ln.kind, ln.score = _CHROME, -2.0  # 가 가 가 가
-        return
-    if toks[0].startswith("#") and all(t.startswith("#") for t in toks):
-        ln.kind, ln.score = _CHROME, -2.5
-        return
-    if n < 40 and len(_LETTER.findall(s)) * 5 < n * 2:
-        ln.kind, ln.score = _CHROME, -2.0  # numbers, dates, symbols, separators
-        return
-    if not _HANGUL.search(s):
+            return _CHROME, -2.5, end, 0  # counters: 공감 7 댓글 2
+    elif ntok >= 3 and n == 2 * ntok - 1:
+        return _CHROME, -2.0, end, 0  # 가 가 가 가
+    if n < 40 and (n - len("".join(_NON_LETTERS.findall(s)))) * 5 < n * 2:
+        return _CHROME, -2.0, end, 0  # numbers, dates, symbols, separators
+    if _HANGUL.search(s) is None:
         if _JAMO_LINE.match(s):
-            ln.kind, ln.score = _TEXT, 0.3
-        else:
-            ln.kind, ln.score = _CHROME, -1.0
-        return
-    _text_score(ln, s, n, end)
+            return _TEXT, 0.3, end, 0  # ㅋㅋㅋ, ㅠㅠ
+        return _CHROME, -1.0, end, 0
+    return _text(s, n, end)
 
 
-def _text_score(ln: _Line, s: str, n: int, end: int) -> None:
+def _text(s: str, n: int, end: int) -> tuple[int, float, int, int]:
     words = s.count(" ") + 1
-    ln.kind = _TEXT
     if n >= 60 and words >= 8 and end != 2:  # long run-on text: prose whatever its ending
-        ln.score = 0.5 + min(n, 250) / 35
+        score = 0.5 + min(n, 250) / 35
     elif n >= 25 and words >= 3:
         if end == 2:
-            ln.score = 1.0 + min(n, 250) / 25
+            score = 1.0 + min(n, 250) / 25
         elif end == 1:
-            ln.score = 0.5 + min(n, 250) / 50
+            score = 0.5 + min(n, 250) / 50
         else:
-            ln.score = 0.3
+            score = 0.3
     elif words >= 2:
-        ln.score = 0.6 if end else -0.2
+        score = 0.6 if end else -0.2
     else:
-        ln.score = 0.4 if end == 2 else -0.6
+        score = 0.4 if end == 2 else -0.6
+    return _TEXT, score, end, 0
 
 
-def _apply_boxes(lines: list[_Line]) -> None:
-    """Lines governed by a box heading: related lists, image captions, ad copy, replies."""
-    i, n = 0, len(lines)
+def _apply_boxes(texts: list[str], blanks: list[bool], kinds: list[int], scores: list[float],
+                 ends: list[int], boxes: list[int]) -> None:
+    """Mark the lines governed by a box heading (related list, media, ad, reply) as chrome."""
+    n = len(texts)
+    i = 0
     while i < n:
-        ln = lines[i]
-        box = ln.box
+        box = boxes[i]
         i += 1
         if not box:
             continue
-        if box == 1:  # related / popular list: items until real prose
+        if box == _BOX_RELATED:
             taken = 0
-            while i < n and taken < _REL_LINE_SKIP:
-                nx = lines[i]
-                if nx.kind != _TEXT or (len(nx.text) >= 40 and nx.end == 2):
-                    break
-                nx.kind, nx.score = _CHROME, -1.0
+            while i < n and taken < _RELATED_MAX and kinds[i] == _TEXT and not (len(texts[i]) >= 40 and ends[i] == 2):
+                kinds[i], scores[i] = _CHROME, -1.0
                 i += 1
                 taken += 1
-        elif box == 2:  # placeholder: caption / widget lines up to the next blank line
+        elif box == _BOX_MEDIA:
             taken = 0
-            while i < n and taken < 4 and not lines[i].blank_before and len(lines[i].text) < 50:
-                if lines[i].kind in (_STOP, _END, _MAIL):
-                    break
-                lines[i].kind, lines[i].score = _CHROME, -0.5
+            while i < n and taken < 4 and not blanks[i] and len(texts[i]) < 50 and kinds[i] not in (_STOP, _END, _MAIL):
+                kinds[i], scores[i] = _CHROME, -0.5
                 i += 1
                 taken += 1
-        elif box == 3:  # ad marker: the ad copy line after it
-            if i < n and lines[i].kind == _TEXT and len(lines[i].text) < 80:
-                lines[i].kind, lines[i].score = _CHROME, -1.0
+        elif box == _BOX_AD:
+            if i < n and kinds[i] == _TEXT and len(texts[i]) < 80:
+                kinds[i], scores[i] = _CHROME, -1.0
                 i += 1
-        elif box == 4:  # developer reply: its text until the next non-text line
-            while i < n and lines[i].kind == _TEXT:
-                lines[i].kind, lines[i].score = _CHROME, -1.0
+        else:  # _BOX_REPLY
+            while i < n and kinds[i] == _TEXT:
+                kinds[i], scores[i] = _CHROME, -1.0
                 i += 1
 
 
 # ------------------------------------------------------------------------ repeats
-def _collapse(lines: list[_Line]) -> tuple[list[_Line], int]:
-    """Drop runs that repeat an earlier run (whitespace-insensitive); count blocks."""
-    keys = ["".join(ln.text.split()) for ln in lines]
+def _collapse(texts: list[str]) -> tuple[list[bool] | None, int]:
+    """Mark runs that repeat an earlier run (whitespace-insensitive); count the blocks.
+
+    A run starts at a line of 12+ non-space characters seen before and extends both
+    ways while the lines match the earlier copy. It is dropped if it spans 2+ lines
+    with 30+ characters, or one line of 40+ characters; so "네." or a short turn said
+    twice in a call is kept. Runs closer than 3 lines count as one block.
+    """
+    keys = [t.replace(" ", "") for t in texts]
     n = len(keys)
+    long_keys = [k for k in keys if len(k) >= 12]
+    if len(set(long_keys)) == len(long_keys):
+        return None, 0  # no long line occurs twice: nothing can start a run
     drop = [False] * n
     first: dict[str, int] = {}
     blocks = 0
@@ -433,166 +425,180 @@ def _collapse(lines: list[_Line]) -> tuple[list[_Line], int]:
         if k not in first:
             first[k] = i
         i += 1
-    if not blocks and not any(drop):
-        return lines, 0
-    return [ln for ln, d in zip(lines, drop) if not d], blocks
+    return drop, blocks
 
 
 # ---------------------------------------------------------------------- dialogue
+_SPEAKER = re.compile(
+    r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?"
+    r"([^\s:：\[\]()<>]{1,8}(?:\s?\d)?(?:\s*\([^)]{1,10}\))?)\s*"
+    r"(?:[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])]\s*)?[:：]\s*\S"
+)
 _NOT_SPEAKERS = frozenset(
     "from to cc bcc date sent subject 제목 내용 날짜 일시 시간 주소 연락처 이메일 작성자 분류 사건명 화자 "
     "녹취자 참석자 길이 파일 http https".split()
 )
 
 
-def _dialogue(lines: list[_Line]) -> list[str] | None:
+def _dialogue(texts: list[str], kinds: list[int], scores: list[float], ends: list[int]) -> list[str] | None:
     """If the capture is a transcript, return its dialogue lines; else None."""
-    labels: list[str | None] = []
+    labels: list[str | None] = [None] * len(texts)
     counts: dict[str, int] = {}
-    for ln in lines:
-        m = _SPEAKER.match(ln.text) if ":" in ln.text or "：" in ln.text else None
-        if m and not _HANGUL.search(m.group(1)) and not m.group(1).isalpha():
-            m = None
-        lab = None
-        if m:
-            lab = m.group(1)
-            if lab.lower() in _NOT_SPEAKERS or _MAIL_HDR.match(ln.text):
-                lab = None
-            else:
+    for x, t in enumerate(texts):
+        if ":" in t or "：" in t:
+            m = _SPEAKER.match(t)
+            if m is not None:
+                lab = m.group(1)
+                if lab.lower() in _NOT_SPEAKERS or kinds[x] == _MAIL or not _LETTERS.search(lab):
+                    continue
+                labels[x] = lab
                 counts[lab] = counts.get(lab, 0) + 1
-        labels.append(lab)
     speakers = {lab for lab, c in counts.items() if c >= 2}
     if len(speakers) < 2:
         return None
     n_dialogue = sum(counts[s] for s in speakers)
-    if n_dialogue < 4:
-        return None
-    text_lines = sum(1 for ln in lines if ln.kind == _TEXT and ln.score > 0)
-    if n_dialogue * 2 < text_lines:
+    if n_dialogue < 4 or n_dialogue * 2 < sum(1 for k, sc in zip(kinds, scores) if k == _TEXT and sc > 0):
         return None
     out: list[str] = []
     prev_dialogue = False
-    for idx, ln in enumerate(lines):
-        if labels[idx] in speakers:
-            out.append(ln.text)
+    for x, t in enumerate(texts):
+        if labels[x] in speakers:
+            out.append(t)
             prev_dialogue = True
             continue
-        # A turn wrapped onto the next line: prose between two dialogue lines.
-        if prev_dialogue and ln.kind == _TEXT and ln.end == 2 and ln.text[0] not in "([<※-":
-            nxt = next((labels[x] for x in range(idx + 1, min(idx + 3, len(lines)))), None)
-            if nxt in speakers:
-                out.append(ln.text)
+        # A turn wrapped onto the next line: a sentence between two dialogue lines.
+        if prev_dialogue and kinds[x] == _TEXT and ends[x] == 2 and t[0] not in "([<※-":
+            if any(labels[y] in speakers for y in range(x + 1, min(x + 3, len(texts)))):
+                out.append(t)
                 continue
         prev_dialogue = False
     return out
 
 
 # ------------------------------------------------------------------------ window
-def _best_window(lines: list[_Line], lo: int, hi: int) -> tuple[float, int, int]:
+def _best_window(scores: list[float], lo: int, hi: int) -> tuple[float, int, int]:
+    """Max-subarray over scores[lo:hi]: (total, first, last); (0, -1, -1) if none > 0."""
     best, bs, be = 0.0, -1, -1
     cur, cs = 0.0, lo
     for x in range(lo, hi):
         if cur <= 0:
             cur, cs = 0.0, x
-        cur += lines[x].score
+        cur += scores[x]
         if cur > best:
             best, bs, be = cur, cs, x
     return best, bs, be
 
 
-def _title_like(ln: _Line) -> bool:
-    s = ln.text
+def _title_like(t: str, kind: int) -> bool:
+    n = len(t)
     return (
-        ln.kind == _TEXT
-        and 10 <= len(s) <= 150
-        and " " in s
-        and not (len(s) >= 60 and s.endswith("."))
-        and not s.endswith((":", "："))
-        and _HANGUL.search(s) is not None
+        kind == _TEXT
+        and 10 <= n <= 150
+        and " " in t
+        and not (n >= 60 and t[-1] == ".")
+        and t[-1] not in ":："
+        and _HANGUL.search(t) is not None
     )
 
 
-def _headline(lines: list[_Line], start: int) -> list[int]:
+def _headline(texts: list[str], kinds: list[int], scores: list[float], start: int) -> list[int]:
+    """Up to three title-shaped lines above the body, skipping bylines/dates/counts/labels."""
     found: list[int] = []
     skipped = 0
     i = start - 1
     while i >= 0 and len(found) < 3:
-        ln = lines[i]
-        if _title_like(ln):
+        kind = kinds[i]
+        if _title_like(texts[i], kind):
             found.append(i)
-        elif found:
+        elif found or kind in (_HARD, _MAIL, _END) or (kind == _TEXT and scores[i] > 0):
             break
-        elif ln.kind in (_HARD, _MAIL, _END) or (ln.kind == _TEXT and ln.score > 0):
-            break
-        elif ln.kind == _STOP and not _COMMENT_HDR.match(ln.text) and not _COMMENT_OTHER.match(ln.text):
+        elif kind == _STOP and _HEAD.match(texts[i]) is not None and _HEAD.match(texts[i]).lastgroup == "copy":
             break  # copyright / footer
         else:
             skipped += 1
             if skipped > 10:
                 break
         i -= 1
-    return sorted(found)
+    found.reverse()
+    return found
 
 
 # -------------------------------------------------------------------------- main
 def clean(raw: str) -> Cleaned:
-    lines: list[_Line] = []
+    raws: list[str] = []
+    blanks: list[bool] = []
     blank = False
-    for line in raw.splitlines():
-        stripped = line.strip().strip("\u200b\ufeff").strip()
-        if not stripped:
+    for st in [line.strip() for line in raw.splitlines()]:
+        if st:
+            raws.append(st)
+            blanks.append(blank)
+            blank = False
+        else:
             blank = True
-            continue
-        lines.append(_Line(" ".join(stripped.split()), stripped, blank))
-        blank = False
-    if not lines:
+    if not raws:
         return Cleaned("", 0)
-    lines, removed = _collapse(lines)
-    for ln in lines:
-        _classify(ln)
+    if "\u200b" in raw or "\ufeff" in raw:
+        kept = [(r.replace("\u200b", "").replace("\ufeff", "").strip(), b) for r, b in zip(raws, blanks)]
+        raws = [r for r, _ in kept if r]
+        blanks = [b for r, b in kept if r]
+        if not raws:
+            return Cleaned("", 0)
+    texts = [" ".join(r.split()) for r in raws]
 
-    dialogue = _dialogue(lines)
-    if dialogue is not None:
-        return Cleaned("\n".join(dialogue), removed)
+    drop, removed = _collapse(texts)
+    if drop is not None:
+        texts = [t for t, d in zip(texts, drop) if not d]
+        raws = [r for r, d in zip(raws, drop) if not d]
+        blanks = [b for b, d in zip(blanks, drop) if not d]
 
-    _apply_boxes(lines)
+    n = len(texts)
+    classes = list(map(_classify, texts, raws))
+    kinds = [c[0] for c in classes]
+    scores = [c[1] for c in classes]
 
-    # Sections end at comment headers, 이전글/다음글, tags, copyright, signatures.
-    n = len(lines)
-    is_mail = sum(1 for ln in lines if ln.kind == _MAIL) >= 2
+    if raw.count(":") + raw.count("：") >= 4 and sum(1 for t in texts if ":" in t or "：" in t) >= 4:
+        dialogue = _dialogue(texts, kinds, scores, [c[2] for c in classes])
+        if dialogue is not None:
+            return Cleaned("\n".join(dialogue), removed)
+
+    boxes = [c[3] for c in classes]
+    if any(boxes):
+        _apply_boxes(texts, blanks, kinds, scores, [c[2] for c in classes], boxes)
+
+    # Sections end at comment headers, 이전글/다음글, tags, copyright, signatures, quotes;
+    # the first end-of-message marker after some text ends the document.
+    is_mail = kinds.count(_MAIL) >= 2
+    first_text = next((x for x, sc in enumerate(scores) if sc > 0), n)
     segments: list[tuple[int, int]] = []
     lo = 0
-    for x, ln in enumerate(lines):
-        if ln.kind in (_STOP, _END) or (is_mail and ln.kind == _MAIL):
-            if x > lo:
-                segments.append((lo, x))
-            lo = x + 1
-            if ln.kind == _END and any(lines[y].score > 0 for y in range(x)):
-                break
+    for x in [x for x, k in enumerate(kinds) if k >= _STOP or (is_mail and k == _MAIL)]:
+        if x > lo:
+            segments.append((lo, x))
+        lo = x + 1
+        if kinds[x] == _END and x > first_text:
+            break
     else:
         if lo < n:
             segments.append((lo, n))
-    if is_mail:  # the message body follows the first header block
-        first_hdr = next(x for x, ln in enumerate(lines) if ln.kind == _MAIL)
+    first_hdr = kinds.index(_MAIL) if is_mail else -1
+    if is_mail:  # the new message follows the first header block
         segments = [seg for seg in segments if seg[0] > first_hdr] or segments
     minimum = 0.5 if is_mail else 2.0
-    chosen: tuple[float, int, int] | None = None
-    best_any: tuple[float, int, int] = (0.0, -1, -1)
+    chosen = None
+    best_any = (0.0, -1, -1)
     for seg_lo, seg_hi in segments:
-        cand = _best_window(lines, seg_lo, seg_hi)
-        if cand[0] > best_any[0]:
-            best_any = cand
+        cand = _best_window(scores, seg_lo, seg_hi)
         if cand[0] >= minimum:
             chosen = cand
             break
-    if chosen is None:
-        chosen = best_any
-    _, s, e = chosen
+        if cand[0] > best_any[0]:
+            best_any = cand
+    _, s, e = chosen or best_any
     if s < 0:
         return Cleaned("", removed)
 
-    keep = [x for x in range(s, e + 1) if lines[x].kind == _TEXT and lines[x].score > -0.5]
-    if not (is_mail and any(ln.kind == _MAIL for ln in lines[:s])):
-        head = [x for x in _headline(lines, s) if x not in keep]
+    keep = [x for x in range(s, e + 1) if kinds[x] == _TEXT and scores[x] > -0.5]
+    if not (is_mail and first_hdr < s):
+        head = [x for x in _headline(texts, kinds, scores, s) if x < s]
         keep = head + keep
-    return Cleaned("\n".join(lines[x].text for x in keep), removed)
+    return Cleaned("\n".join([texts[x] for x in keep]), removed)

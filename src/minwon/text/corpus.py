@@ -66,4 +66,8 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[Document]:
 
 
 def load_sentiment(path: Path = SENTIMENT_PATH) -> list[Document]:
-    return _read(path) if path.exists() else []
+    """The general polarity/anger sets: every *.jsonl beside the given file."""
+    documents: list[Document] = []
+    for other in sorted(path.parent.glob("*.jsonl")):
+        documents.extend(_read(other))
+    return documents

@@ -57,23 +57,23 @@ _CUES: dict[str, str] = {
     "_anger": r"ㅅㅂ|시발|씨발|ㅆㅂ|개같|개새|미친|빡치|빡쳐|열받|화나|화가\s?(나|납)|어이(가)?\s?없|어의\s?없|"
               r"짜증|ㅡㅡ|;;|장난\s?(하|치)|!!|참다\s?참다|뭐\s?하는|도둑|사기|양아치|쓰레기|최악",
 }
-_NEGATION_AFTER = re.compile(r"^[가-힣]{0,3}\s?(은|는|도)?\s?(전혀\s?)?(없|아니|않)")
+_NEGATION_AFTER = re.compile(r"[가-힣]{0,3}\s?(은|는|도)?\s?(전혀\s?)?(없|아니|않)")
 CUE_NAMES = tuple(name.lstrip("_") for name in _CUES)
 
 
-def cue_features(sentence: str) -> list[str]:
-    """'q:outage' for each cue found, 'qn:outage' when a negation follows it.
+def cue_matches(text: str) -> list[tuple[str, int, bool]]:
+    """(name, offset, negated) for every cue; negated when a negation follows it.
 
     Each name has its own pattern and pass: cues of different names overlap
     ("해지" is contract, "해지하겠다" also churn risk), which one alternation would hide.
     """
-    features: list[str] = []
-    lowered = sentence.lower()
+    found: list[tuple[str, int, bool]] = []
+    lowered = text.lower()
     for name, pattern in _SEPARATE:
         for match in pattern.finditer(lowered):
-            negated = _NEGATION_AFTER.match(lowered[match.end() : match.end() + 12])
-            features.append(("qn:" if negated else "q:") + name)
-    return features
+            negated = _NEGATION_AFTER.match(lowered, match.end(), match.end() + 12) is not None
+            found.append((name, match.start(), negated))
+    return found
 
 
 _SEPARATE = [(name.lstrip("_"), re.compile(pattern, re.I)) for name, pattern in _CUES.items()]

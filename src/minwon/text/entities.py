@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import ahocorasick
 
 from minwon.text.gazetteer import find_places
 from minwon.text.numbers import NATIVE_NUMBERS, parse_korean_amount
@@ -11,58 +15,89 @@ from minwon.text.numbers import NATIVE_NUMBERS, parse_korean_amount
 __all__ = ["Entities", "extract_entities", "find_places"]
 
 _A = r"(?<![A-Za-z0-9])"  # ASCII word boundaries that also work next to Hangul
-_Z = r"(?![A-Za-z0-9])"
 
-_MVNO = (
-    r"알뜰\s?폰|헬로\s?모바일|리브\s?[엠m]|kb\s?리브|kt\s?엠\s?모바일|kt\s?m\s?모바일|세븐\s?모바일|티\s?플러스|"
-    r"프리티|이야기\s?모바일|스노우맨|u\+\s?유모바일|유\s?모바일|a\s?모바일|에넥스|모빙|토스\s?모바일|여유\s?모바일|"
-    r"mvno|헬로비전\s?모바일|아이즈\s?모바일|인스\s?모바일|sk\s?7\s?모바일"
-)
-_COMPANY_PATTERNS: list[tuple[str, str]] = [
-    ("SK브로드밴드", (r"sk\s?브로드밴드|에스케이\s?브로드밴드|" + _A + r"skb" + _Z + r"|sk\s?b\s?tv|b\s?tv")),
-    ("LG헬로비전", (r"lg\s?헬로비전|헬로\s?비전")),
-    ("KT스카이라이프", (r"스카이\s?라이프")),
-    ("딜라이브", (r"딜라이브")),
-    ("SKT", (_A + r"skt" + _Z + r"|sk\s?텔레콤|에스케이\s?텔레콤|에스케이티|" + _A + r"sk" + _Z + r"(?!\s?브로드)|"
-                       r"티\s?월드|t\s?월드|에스케이")),
-    ("LGU+", (_A + r"lg\s?u\s?\+|" + _A + r"lgu" + _Z + r"|lg\s?유플(러스)?|엘지\s?유플(러스)?|유플러스|"
-                        r"(?<![가-힣])유플(?![가-힣])|lg\s?텔레콤|엘지\s?텔레콤|" + _A + r"u\+|엘지|" + _A + r"lg" + _Z)),
-    ("KT", (_A + r"kt" + _Z + r"|케이티|올레|kt(?=[가-힣])")),
-]
-_PRODUCT_PATTERNS: list[tuple[str, str]] = [
-    ("landline", (r"집\s?전화|유선\s?전화|일반\s?전화|인터넷\s?전화|" + _A + r"070" + _Z + r"|시내\s?전화")),
-    ("internet", (r"인터넷(?!\s?전화)|기가\s?(인터넷|라이트|슬림)|광랜|초고속|랜선|모뎀|" + _A + r"ont" + _Z)),
-    ("iptv", (_A + r"iptv" + _Z + r"|아이피\s?티비|셋[톱탑]\s?박스|셋[톱탑]|올레\s?tv|지니\s?tv|" + _A
-                        + r"b\s?tv|u\+\s?tv|티비|" + _A + r"tv" + _Z + r"|케이블\s?방송")),
-    ("wifi", (r"와이\s?파이|" + _A + r"wi-?fi" + _Z + r"|공유기|무선\s?랜|핫\s?스팟|에그")),
-    ("wibro", (r"와이브로|" + _A + r"wibro" + _Z)),
-    ("mobile", (r"휴대\s?폰|핸드\s?폰|휴대\s?전화|스마트\s?폰|모바일|이동\s?전화|갤럭시|아이폰|유심|" + _A
-                          + r"u?sim" + _Z + r"|(?<![가-힣])폰|통화|데이터|문자|알뜰\s?폰")),
-    ("2g", (_A + r"2g" + _Z + r"|2세대|" + _A + r"01[16789]" + _Z + r"(?![-\s]?\d{3,4}[-\s]?\d{4})")),
-    ("3g", (_A + r"3g" + _Z + r"|3세대|" + _A + r"wcdma" + _Z)),
-    ("lte", (_A + r"(lte|4g)" + _Z + r"|엘티이")),
-    ("5g", (_A + r"5g" + _Z + r"|5세대|파이브지|오지\s?(폰|요금)")),
-]
+# Keywords found in one Aho-Corasick pass (longest match wins, so "kt엠모바일" is an
+# MVNO and not KT, "인터넷 전화" a landline and not internet). Each keyword maps to the
+# (kind, label) pairs it signals; spacing variants are listed where people write them.
+_KEYWORDS: dict[str, tuple[tuple[str, str], ...]] = {}
 
 
-def _combined(patterns: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One pass over the text for a whole family: at one position the first listed
-    alternative wins, so "SK브로드밴드" is never read as "SK"."""
-    names = {f"g{i}": name for i, (name, _pattern) in enumerate(patterns)}
-    joined = "|".join(f"(?P<g{i}>{pattern})" for i, (_name, pattern) in enumerate(patterns))
-    return re.compile(joined, re.I), names
+def _keywords(kind: str, label: str, *terms: str) -> None:
+    for term in terms:
+        _KEYWORDS[term] = (*_KEYWORDS.get(term, ()), (kind, label))
 
 
-_COMPANIES, _COMPANY_NAMES = _combined([("MVNO", _MVNO), *_COMPANY_PATTERNS])
-_PRODUCTS, _PRODUCT_NAMES = _combined(_PRODUCT_PATTERNS)
-_ORGS = re.compile(
-    r"[가-힣]{1,6}지사|[가-힣A-Za-z+]{0,8}고객\s?센터|" + _A + r"(?:114|100|106|1372)" + _Z + r"|[가-힣A-Za-z+]{0,6}대리점|"
-    r"[가-힣A-Za-z+]{0,6}판매점|[가-힣A-Za-z+]{0,6}직영점|[가-힣A-Za-z+]{0,4}플라자|콜\s?센터|방송통신위원회|방통위|"
-    r"과학기술정보통신부|과기정통부|과기부|미래창조과학부|미래부|한국소비자원|소비자원|소비자보호원|통신분쟁조정위원회|"
-    r"분쟁조정위원회|국민신문고|공정거래위원회|공정위|개인정보보호위원회|개인정보위|소비자상담센터|경찰서|경찰청|"
-    r"[가-힣A-Za-z]{0,4}(?:AS|A/S)센터|서비스센터|민원센터|상담센터|본사|고객만족팀|고객보호팀|해지방어팀|해지\s?부서|"
-    r"기술지원팀|개통팀|품질팀|전파관리소|한국전파진흥협회|방송통신심의위원회|방심위|금융감독원|금감원"
-)
+_keywords("company", "MVNO", "알뜰폰", "알뜰 폰", "헬로모바일", "헬로 모바일", "리브엠", "리브m", "리브 엠", "kb리브",
+          "kt엠모바일", "kt 엠모바일", "kt m모바일", "kt m 모바일", "세븐모바일", "sk7모바일", "티플러스", "프리티", "이야기모바일",
+          "스노우맨", "u+유모바일", "u+ 유모바일", "유모바일", "a모바일", "에넥스", "모빙", "토스모바일", "여유모바일", "mvno",
+          "아이즈모바일", "인스모바일")
+_keywords("company", "SK브로드밴드", "sk브로드밴드", "sk 브로드밴드", "에스케이브로드밴드", "skb", "btv", "b tv", "sk btv")
+_keywords("company", "LG헬로비전", "lg헬로비전", "헬로비전")
+_keywords("company", "KT스카이라이프", "스카이라이프")
+_keywords("company", "딜라이브", "딜라이브")
+_keywords("company", "SKT", "skt", "sk텔레콤", "sk 텔레콤", "에스케이텔레콤", "에스케이티", "sk", "티월드", "t월드", "에스케이")
+_keywords("company", "LGU+", "lgu+", "lg u+", "lgu", "lg유플러스", "lg 유플러스", "엘지유플러스", "엘지 유플러스", "유플러스",
+          "엘지유플", "유플", "lg텔레콤", "엘지텔레콤", "u+", "엘지", "lg")
+_keywords("company", "KT", "kt", "케이티", "올레")
+_keywords("product", "landline", "집전화", "집 전화", "유선전화", "유선 전화", "일반전화", "인터넷전화", "인터넷 전화", "070",
+          "시내전화")
+_keywords("product", "internet", "인터넷", "기가인터넷", "광랜", "초고속", "랜선", "모뎀", "ont")
+_keywords("product", "iptv", "iptv", "아이피티비", "셋톱", "셋탑", "올레tv", "올레 tv", "지니tv", "지니 tv", "btv", "b tv",
+          "u+tv", "u+ tv", "티비", "tv", "케이블방송")
+_keywords("product", "wifi", "와이파이", "와이 파이", "wifi", "wi-fi", "공유기", "무선랜", "핫스팟", "에그")
+_keywords("product", "wibro", "와이브로", "wibro")
+_keywords("product", "mobile", "휴대폰", "휴대 폰", "핸드폰", "핸드 폰", "휴대전화", "스마트폰", "모바일", "이동전화", "갤럭시",
+          "아이폰", "유심", "usim", "폰", "통화", "데이터", "문자", "알뜰폰", "알뜰 폰")
+_keywords("product", "2g", "2g", "2세대", "011", "016", "017", "018", "019")
+_keywords("product", "3g", "3g", "3세대", "wcdma")
+_keywords("product", "lte", "lte", "4g", "엘티이")
+_keywords("product", "5g", "5g", "5세대", "파이브지")
+_keywords("product", "iptv", "올레tv", "올레 tv")
+_keywords("company", "KT", "올레tv", "올레 tv")
+# Organisation names written with a place or brand before them: "아현지사", "KT플라자".
+_ORG_SUFFIXES = ("지사", "고객센터", "고객 센터", "대리점", "판매점", "직영점", "플라자", "as센터", "a/s센터", "서비스센터")
+_keywords("org", "", *_ORG_SUFFIXES, "114", "100", "106", "1372", "콜센터", "콜 센터", "방송통신위원회", "방통위",
+          "과학기술정보통신부", "과기정통부", "과기부", "미래창조과학부", "미래부", "한국소비자원", "소비자원", "소비자보호원",
+          "통신분쟁조정위원회", "분쟁조정위원회", "국민신문고", "공정거래위원회", "공정위", "개인정보보호위원회", "개인정보위",
+          "소비자상담센터", "경찰서", "경찰청", "민원센터", "상담센터", "본사", "고객만족팀", "고객보호팀", "해지방어팀",
+          "해지부서", "기술지원팀", "개통팀", "품질팀", "전파관리소", "방송통신심의위원회", "방심위", "금융감독원", "금감원")
+# Keywords that are words only on their own: "폰" not inside "스폰서", "유플" not in "유플라워".
+_ISOLATED = frozenset({"유플", "올레", "폰", "에그", "모빙", "프리티", "에넥스", "본사", "100", "106"})
+_NETWORK_GENERATIONS = frozenset({"2g", "3g", "lte", "5g"})
+
+
+@lru_cache(maxsize=1)
+def _automaton() -> Any:
+    automaton = ahocorasick.Automaton()
+    for term, signals in _KEYWORDS.items():
+        automaton.add_word(term, (term, signals))
+    automaton.make_automaton()
+    return automaton
+
+
+def _is_alnum_ascii(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _keyword_hits(text: str) -> list[tuple[int, int, tuple[tuple[str, str], ...]]]:
+    lowered = text.lower()
+    hits = []
+    for end, (term, signals) in _automaton().iter_long(lowered):
+        start = end - len(term) + 1
+        before = lowered[start - 1] if start > 0 else " "
+        after = lowered[end + 1] if end + 1 < len(lowered) else " "
+        if _is_alnum_ascii(term[0]) and _is_alnum_ascii(before):
+            continue
+        if _is_alnum_ascii(term[-1]) and _is_alnum_ascii(after):
+            continue
+        if term in _ISOLATED and ("가" <= before <= "힣" or ("가" <= after <= "힣" and term != "폰")):
+            continue
+        if term[0].isdigit() and term in ("011", "016", "017", "018", "019") and re.match(r"[-\s]?\d{3,4}", lowered[end + 1 :]):
+            continue  # the start of a phone number, not a 2G network
+        hits.append((start, end + 1, signals))
+    return hits
+
+
 _NATIVE = "|".join(sorted(NATIVE_NUMBERS, key=len, reverse=True))
 _DURATION = re.compile(
     r"(?<![\d가-힣])(\d+(?:\.\d+)?|" + _NATIVE + r")\s?(시간|분|개월|달|주일|주|년|일)"
@@ -97,11 +132,24 @@ class Entities:
 
 
 def extract_entities(text: str) -> Entities:
+    companies: list[str] = []
+    products: set[str] = set()
+    orgs: list[str] = []
+    for start, end, signals in _keyword_hits(text):
+        for kind, label in signals:
+            if kind == "company" and label not in companies:
+                companies.append(label)
+            elif kind == "product":
+                products.add(label)
+            elif kind == "org":
+                orgs.append(_org_name(text, start, end))
+    if products & _NETWORK_GENERATIONS:
+        products.add("mobile")  # a network generation is a mobile subscription
     return Entities(
-        products=_products(text),
-        companies=_companies(text),
+        products=[label for label in _PRODUCT_ORDER if label in products],
+        companies=companies,
         places=find_places(text),
-        orgs=_unique(m.group(0) for m in _ORGS.finditer(text)),
+        orgs=_unique(orgs),
         durations=_distinct(_durations(text)),
         money=_distinct(_money(text)),
         dates=_distinct(_dates(text)),
@@ -126,15 +174,18 @@ def _unique(items: object) -> list[str]:
     return [item for item in seen if item]
 
 
-def _companies(text: str) -> list[str]:
-    return _unique(_COMPANY_NAMES[str(m.lastgroup)] for m in _COMPANIES.finditer(text))
+_PRODUCT_ORDER = ("mobile", "internet", "iptv", "landline", "wifi", "wibro", "2g", "3g", "lte", "5g")
+_NAME_BEFORE = re.compile(r"[가-힣A-Za-z0-9+]{1,8}$")
 
 
-def _products(text: str) -> list[str]:
-    found = {_PRODUCT_NAMES[str(m.lastgroup)] for m in _PRODUCTS.finditer(text)}
-    if found & {"2g", "3g", "lte", "5g"}:
-        found.add("mobile")  # a network generation is a mobile subscription
-    return [name for name, _pattern in _PRODUCT_PATTERNS if name in found]
+def _org_name(text: str, start: int, end: int) -> str:
+    """The organisation as written, with the place or brand glued before a suffix word."""
+    term = text[start:end]
+    if term.lower().replace(" ", "") in {s.replace(" ", "") for s in _ORG_SUFFIXES}:
+        before = _NAME_BEFORE.search(text, max(0, start - 8), start)
+        if before:
+            return text[before.start() : end]
+    return term
 
 
 def _durations(text: str) -> list[dict[str, object]]:

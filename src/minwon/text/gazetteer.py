@@ -91,6 +91,12 @@ def _index() -> dict[str, _Entry]:
     return {name: _Entry(tuple(places), strict[name]) for name, places in entries.items()}
 
 
+@lru_cache(maxsize=1)
+def _prefixes() -> frozenset[str]:
+    """First two letters of every name: most words of a text fail this one lookup."""
+    return frozenset(name[:2] for name in _index())
+
+
 def _region(places: tuple[Place, ...], mentioned_sido: set[str]) -> tuple[str | None, str | None]:
     sidos = {p.sido for p in places}
     if len(sidos) > 1 and mentioned_sido & sidos:
@@ -105,8 +111,11 @@ def _region(places: tuple[Place, ...], mentioned_sido: set[str]) -> tuple[str | 
 def find_places(text: str) -> list[dict[str, object]]:
     index = _index()
     hits: list[tuple[str, _Entry]] = []
+    prefixes = _prefixes()
     for match in _WORD.finditer(text):
         word = match.group(0)
+        if word[:2] not in prefixes:
+            continue
         for length in range(min(len(word), 12), 1, -1):
             entry = index.get(word[:length])
             if entry is None:

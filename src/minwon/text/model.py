@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from minwon.text.features import DocumentFeatures, encode_gram
+
 MODEL_PATH = Path(__file__).parent / "data" / "model.bin"
 _MAGIC = b"MWMODEL1"
 
@@ -32,20 +34,52 @@ class LinearModel:
     meta: dict[str, object] = field(default_factory=dict)
     index: dict[str, int] = field(init=False, repr=False)
     heads: dict[str, list[int]] = field(init=False, repr=False)
+    # Character n-grams are looked up by integer id (features.char_grams), not by string.
+    _gram_ids: dict[int, np.ndarray] = field(init=False, repr=False)
+    _gram_columns: dict[int, np.ndarray] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.index = {feature: i for i, feature in enumerate(self.vocabulary)}
         self.heads = {}
         for column, (head, _label) in enumerate(self.outputs):
             self.heads.setdefault(head, []).append(column)
+        grams: dict[int, list[tuple[int, int]]] = {2: [], 3: []}
+        for column, feature in enumerate(self.vocabulary):
+            if feature.startswith("c:") and len(feature) in (4, 5):
+                length, gram = encode_gram(feature)
+                grams[length].append((gram, column))
+        self._gram_ids, self._gram_columns = {}, {}
+        for length, pairs in grams.items():
+            pairs.sort()
+            self._gram_ids[length] = np.array([g for g, _ in pairs], dtype=np.uint64)
+            self._gram_columns[length] = np.array([c for _, c in pairs], dtype=np.int64)
 
-    def vectorise(self, counts: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
-        """Sublinear TF-IDF, L2-normalised, as (indices, values)."""
-        if not counts:
+    def columns(self, features: DocumentFeatures) -> tuple[np.ndarray, np.ndarray]:
+        """Vocabulary columns of every feature occurrence and its sentence (-1: none)."""
+        index = self.index
+        named = [index[f] for f in features.named if f in index]
+        placed = [(index[f], s) for f, s in features.placed if f in index]
+        parts_columns = [np.array(named, dtype=np.int64), np.array([c for c, _ in placed], dtype=np.int64)]
+        parts_sentences = [np.full(len(named), -1, dtype=np.int64), np.array([s for _, s in placed], dtype=np.int64)]
+        for length, grams, sentences in (
+            (2, features.bigrams, features.bigram_sentences),
+            (3, features.trigrams, features.trigram_sentences),
+        ):
+            ids = self._gram_ids[length]
+            if grams.size == 0 or ids.size == 0:
+                continue
+            where = np.minimum(np.searchsorted(ids, grams), ids.size - 1)
+            known = ids[where] == grams
+            parts_columns.append(self._gram_columns[length][where[known]])
+            parts_sentences.append(sentences[known])
+        return np.concatenate(parts_columns), np.concatenate(parts_sentences)
+
+    def vectorise(self, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sublinear TF-IDF of the occurrences, L2-normalised, as (indices, values)."""
+        if columns.size == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        values = (1.0 + np.log(tf)) * self.idf[indices]
+        indices, tf = np.unique(columns, return_counts=True)
+        values = (1.0 + np.log(tf.astype(np.float32))) * self.idf[indices]
         norm = float(np.sqrt(np.dot(values, values)))
         if norm > 0:
             values /= norm

@@ -120,9 +120,16 @@ def _personal_phone(candidate: str) -> bool:
     return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in _PERSONAL_PHONE_TYPES
 
 
+_HAS_DIGITS = re.compile(r"\d")
+_NAME_HINT = re.compile(r"성명|이름|고객명|가입자|명의자|예금주|신청인|민원인|보호자")
+
+
 def find_pii(text: str) -> list[PiiSpan]:
     """Non-overlapping PII spans, in text order; on overlap the longer span wins."""
     found: list[PiiSpan] = []
+    has_digits = _HAS_DIGITS.search(text) is not None
+    if not has_digits and "@" not in text and not _NAME_HINT.search(text):
+        return found  # nothing here could be personal data: skip the expensive patterns
     for match in _RRN.finditer(text):
         digits = re.sub(r"\D", "", match.group(0))
         kind = rrn_kind(digits)

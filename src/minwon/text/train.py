@@ -20,7 +20,7 @@ from sklearn.model_selection import KFold, cross_val_predict
 from minwon.text.analysis import CATEGORY_CODES
 from minwon.text.clean import clean
 from minwon.text.corpus import Document, load_corpus, load_sentiment
-from minwon.text.features import sentence_features
+from minwon.text.features import document_features as extract
 from minwon.text.model import MODEL_PATH, LinearModel
 from minwon.text.sentences import split_sentences
 
@@ -32,10 +32,10 @@ OTHER_C = 4.0
 
 
 def document_features(text: str) -> list[str]:
-    features: list[str] = []
-    for sentence in split_sentences(clean(text).text):
-        features.extend(sentence_features(sentence.text))
-    return features
+    """The features analysis sees for this text, as strings."""
+    clean_text = clean(text).text
+    starts = [s.start for s in split_sentences(clean_text)]
+    return extract(clean_text, starts).strings()
 
 
 def _matrix(feature_lists: Sequence[list[str]], index: dict[str, int], idf: np.ndarray) -> sparse.csr_matrix:
