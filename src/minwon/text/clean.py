@@ -126,8 +126,9 @@ _BOX_HEADING = re.compile(
 )
 _BOX_ENDS = ("기사", "뉴스", "글", "포스트", "게시물", "게시글", "검색어", "이슈", "영상", "목록", "보기", "랭킹", ">", "›", "»")
 _REPLY_HEADING = re.compile(r"(?:개발자|판매자|운영자)\s*(?:의\s*)?(?:답변|응답|답글|댓글)|(?i:developer (?:response|reply))")
-_SEP = re.compile(r"\s{2,}|\t|\s*[|│]\s*|\s[·•]\s")
-_SEP_HINT = re.compile(r"[|│\t]|\s[·•]\s|\s[\u00a0\u3000]|[\u00a0\u3000]\s")
+_SEP = re.compile(r"\s{2,}|\t|\s*[|│]\s*|\s[·•/]\s")
+_SEP_CHARS = frozenset("|│\t·•/\u00a0\u3000")  # without these or a double space: one cell
+_DIGITS = frozenset("0123456789")
 _BREADCRUMB = re.compile(r"(?:^|\s)(?:홈|(?i:home)|처음)\s*[>›»]|\s[>›»]\s")
 _FORM = re.compile(r"\[\s?\]|☐|☑|(?:^|\s)[○●◯◉]\s")
 _KV = re.compile(r"[*\s]*[가-힣A-Za-z][가-힣A-Za-z0-9 ]{0,10}?\s*[:：]\s*\S")
@@ -150,12 +151,14 @@ _LONGWORD = re.compile(r"[^\s\d,.:%/+\-()\[\]#★☆♡♥❤]{6,}")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _HANGUL = re.compile(r"[가-힣]")
 _FEATURES = re.compile(r"[^가-힣ㄱ-ㅣ A-Za-z.,'\"!?~…]")  # digits, symbols, brackets, tabs…
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF]")
+_EMOJI_LINE = re.compile("[\U0001F000-\U0001FAFF\uFE0F\u200d\\sㄱ-ㅣ~^;.!?ㅡ]+$")
 _PLAIN_PUNCT = re.compile(r"[.,'\"!?~…]")
 _NON_LETTERS = re.compile(r"[\W\d_]+")
 _JAMO_LINE = re.compile(r"[ㄱ-ㅣ\s~^;.!?ㅡ]+$")
 _DIGIT = re.compile(r"\d")
 # A sentence-like line without any of these characters cannot be chrome (fast path).
-_SPECIAL = re.compile(r"[|│·•>›»\[○●◯◉☐☑=ⓒ©@\t▲△▷◁※*#:：]")
+_SPECIAL = re.compile(r"[|│·•>›»\[○●◯◉☐☑=ⓒ©@\t▲△▷◁※*#]")
 _UI_STRIP = "[]()<>〈〉◀▶◁▷|·•:：#"
 _UI_PUNCT = re.compile(r"[\[\]()<>〈〉◀▶◁▷|·•:：#]+")
 _UI = frozenset(
@@ -164,10 +167,9 @@ _UI = frozenset(
     구독하기 구독신청 좋아요 싫어요 추천 추천하기 비추천 비추 공감 공감하기 댓글 댓글닫기 새로고침 본문 보기
     url복사 url 복사 링크복사 링크 주소복사 페이스북 트위터 카카오톡 카카오스토리 밴드 네이버 라인 x facebook
     twitter 이메일 메일 저장 북마크 이웃추가 서로이웃 추가 다운로드 편집 설정 답장 전달 전체답장 임시저장
-    미리보기 사이트맵 english 번역보기 글자크기 글씨 크기 작게 크게 기사 듣기 요약 요약봇 바로가기 건너뛰기
-    전체 반응형 취소 확인 등록 제출 신청 선택 sns 보내기 기사보내기 앱 앱에서 app 알림 알림받기 팔로우
-    follow share like reply 예 아니요 아니오 도움이 됨 유용함 훈훈해요 슬퍼요 화나요 후속기사 원해요
-    리포트 스크랩하기 기사저장 저장하기 인쇄하기 메일보내기 카카오 텔레그램 줄 간격 가 나""".split()
+    미리보기 사이트맵 english 글자크기 크기 작게 크게 기사 듣기 바로가기 건너뛰기 전체 반응형 취소 확인 등록
+    제출 신청 선택 앱 앱에서 app 알림 알림받기 팔로우 follow share like reply 슬퍼요 화나요 스크랩하기
+    저장하기 인쇄하기 카카오 텔레그램 가 나""".split()
 )
 _UI = _UI | {w.upper() for w in _UI} | {w.capitalize() for w in _UI}
 # First characters that can start a _HEAD shape (guards the match call).
@@ -175,6 +177,9 @@ _HEAD_FIRST = frozenset(
     "-_>＞sSoObB▲△▷◁[(</사그자영출이일도캡<저cCⓒ©※fFtTdDrRmMxX보받숨전베인댓덧코답lLpP다윗아작블태키aA광파스협"
     "* 민신게제내본등수조추글날성연휴주분카첨공처진상번비wW#"
 )
+# Head shapes that a long sentence-like line can still have: 이전글/다음글 rows, 태그,
+# 댓글 쓰기, "Sent from my", "On … wrote:" (mail headers need a colon).
+_FAST_HEAD_FIRST = frozenset("이다윗아작블태tT키댓lLpPsSoObB")
 _RELATED_MAX = 12  # lines a related-articles box may hold
 
 
@@ -183,7 +188,19 @@ def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, P
     """(kind, score, ending, box) of one normalised line; raw keeps tabs and gaps."""
     n = len(s)
     end = _ending(s)
-    if end == 2 and n >= 30 and "  " not in raw and _SPECIAL.search(s) is None and (n >= 50 or s[-2:] != "니다"):
+    if (
+        end == 2
+        and n >= 30
+        and "  " not in raw
+        and _SPECIAL.search(s) is None
+        and (n >= 50 or s[-2:] != "니다")
+        and "무단" not in s
+        and "저작권" not in s
+        and "금지" not in s
+        and "ights" not in s
+        and not s.endswith(_EMAIL_END_TAILS)
+        and ((s[0] not in _FAST_HEAD_FIRST and ":" not in s and "：" not in s) or _HEAD.match(s) is None)
+    ):
         return _text(s, n, end)  # an ordinary sentence: no chrome shape can apply
 
     m = _HEAD.match(s) if s[0] in _HEAD_FIRST else None
@@ -240,7 +257,7 @@ def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, P
     if ("ⓒ" in s or "©" in s or last in "])") and _CAPTION_END.search(s):
         return _CHROME, -1.0, end, 0
     if end != 2 and n <= 40 and (s.endswith(_BOX_ENDS) or c0 in "RrPpYyMm") and _BOX_HEADING.search(s):
-        return _HARD, -2.5, end, _BOX_RELATED
+        return _HARD, -1.0, end, _BOX_RELATED
     if n <= 40 and ("개발자" in s or "판매자" in s or "운영자" in s or "eveloper" in s) and _REPLY_HEADING.search(s):
         return _CHROME, -2.0, end, _BOX_REPLY
 
@@ -251,7 +268,8 @@ def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, P
         ui = sum(map(_UI.__contains__, ui_toks))
         if ui and ui * 4 >= len(ui_toks) * 3:
             return _CHROME, -2.5, end, 0  # tool rows: 공유 인쇄 스크랩, 로그인 회원가입
-    if _FEATURES.search(raw) is None and "  " not in raw:
+    found = _FEATURES.findall(raw)
+    if not found and "  " not in raw:
         # Only letters, single spaces and sentence punctuation: just the word-shaped rules.
         if n < 50 and (
             _BYLINE_WORD.search(s) is not None
@@ -274,24 +292,27 @@ def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, P
                 return _TEXT, 0.3, end, 0
             return _CHROME, -1.0, end, 0
         return _text(s, n, end)
-
-    digits = _DIGIT.search(s) is not None
-    if "  " in raw or _SEP_HINT.search(raw):
+    feats = set(found)
+    digits = not feats.isdisjoint(_DIGITS)
+    if "  " in raw or not feats.isdisjoint(_SEP_CHARS):
         parts = [p for p in _SEP.split(raw) if p and p.strip("·•|-/>›»◀▶ ")]
         if len(parts) >= 2:
             longest = max(map(len, parts))
             if n < 60 or longest <= 20:
-                with_digits = sum(1 for p in parts if _DIGIT.search(p)) if digits else 0
+                with_digits = sum(map(bool, map(_DIGIT.search, parts))) if digits else 0
                 first = parts[0].lstrip("▶►▷ ")
                 if len(parts) >= 3 and (with_digits <= 1 or _NUMTOK.match(first) or first in ("공지", "notice")):
+                    if sum(1 for p in parts if p[-1] == "기" or p in _UI) * 2 >= len(parts):
+                        return _CHROME, -2.5, end, 0  # tool row: 글씨 키우기, 복사하기, 공유하기
                     return _HARD, -2.5, end, 0  # menu, listing row, pagination
                 if longest <= 20 and (end != 2 or with_digits):
                     return _CHROME, -2.5, end, 0  # meta row: nick + date + counts
-    if ("> " in s or "›" in s or "»" in s) and _BREADCRUMB.search(s) and (n < 50 or s.count(">") + s.count("›") >= 2):
+
+    if not feats.isdisjoint(">›»") and _BREADCRUMB.search(s) and (n < 50 or s.count(">") + s.count("›") >= 2):
         return _HARD, -2.5, end, 0
-    if ("[" in s or "○" in s or "●" in s or "☐" in s or "☑" in s or "◯" in s) and _FORM.search(s):
+    if not feats.isdisjoint("[○●☐☑◯◉") and _FORM.search(s):
         return _CHROME, -2.0, end, 0
-    if end != 2 and (":" in s or "：" in s) and _KV.match(s):
+    if end != 2 and not feats.isdisjoint(":：") and _KV.match(s):
         return _CHROME, -2.5, end, 0  # key: value meta
     if n < 50 and (
         _BYLINE_WORD.search(s) is not None
@@ -303,7 +324,7 @@ def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, P
             return _CHROME, -2.5, end, 0
     if end != 2 and n < 60 and (
         (digits and _META.search(s) is not None)
-        or (("@" in s or "http" in s or "www." in s) and _URL.search(s) is not None)
+        or (("@" in feats or "http" in s or "www." in s) and _URL.search(s) is not None)
         or ("." in s and _FILE.search(s) is not None)
     ):
         return _CHROME, -2.5, end, 0
@@ -324,6 +345,8 @@ def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, P
             return _CHROME, -2.5, end, 0  # counters: 공감 7 댓글 2
     elif ntok >= 3 and n == 2 * ntok - 1:
         return _CHROME, -2.0, end, 0  # 가 가 가 가
+    if n < 40 and _EMOJI.search(s) is not None and _EMOJI_LINE.match(s) is not None:
+        return _TEXT, 0.3, end, 0  # 😭, 🥲🥲: an emoticon line inside a post
     if n < 40 and (n - len("".join(_NON_LETTERS.findall(s)))) * 5 < n * 2:
         return _CHROME, -2.0, end, 0  # numbers, dates, symbols, separators
     if _HANGUL.search(s) is None:
@@ -333,8 +356,14 @@ def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, P
     return _text(s, n, end)
 
 
+_LIST_ITEM = re.compile(r"(?:\d{1,2}[.)]|\(\d{1,2}\)|[①-⑳]|[■□●◆◇▪•‣\-–]|[가-하][.)])\s")  # in-body list/heading
+_SECTION_TAILS = ("정보", "안내", "내역", "현황", "결과", "약관", "동의", "설정", "메뉴", "서비스")
+
+
 def _text(s: str, n: int, end: int) -> tuple[int, float, int, int]:
     words = s.count(" ") + 1
+    if n <= 14 and end == 0 and words <= 3 and s.endswith(_SECTION_TAILS):
+        return _CHROME, -1.0, end, 0  # page/form section heading: 신청인 정보, 이송 안내
     if n >= 60 and words >= 8 and end != 2:  # long run-on text: prose whatever its ending
         score = 0.5 + min(n, 250) / 35
     elif n >= 25 and words >= 3:
@@ -345,17 +374,17 @@ def _text(s: str, n: int, end: int) -> tuple[int, float, int, int]:
         else:
             score = 0.3
     elif words >= 2:
-        score = 0.6 if end else -0.2
+        score = 0.6 if end else (0.1 if _LIST_ITEM.match(s) else -0.2)
     else:
         score = 0.4 if end == 2 else -0.6
     return _TEXT, score, end, 0
 
 
 def _apply_boxes(texts: list[str], blanks: list[bool], kinds: list[int], scores: list[float],
-                 ends: list[int], boxes: list[int]) -> None:
-    """Mark the lines governed by a box heading (related list, media, ad, reply) as chrome."""
-    n = len(texts)
-    i = 0
+                 ends: list[int], boxes: list[int], lo: int, n: int) -> None:
+    """Within lines lo..n-1, mark the lines a box heading governs (related list, media, ad,
+    reply) as chrome."""
+    i = lo
     while i < n:
         box = boxes[i]
         i += 1
@@ -364,7 +393,7 @@ def _apply_boxes(texts: list[str], blanks: list[bool], kinds: list[int], scores:
         if box == _BOX_RELATED:
             taken = 0
             while i < n and taken < _RELATED_MAX and kinds[i] == _TEXT and not (len(texts[i]) >= 40 and ends[i] == 2):
-                kinds[i], scores[i] = _CHROME, -1.0
+                kinds[i], scores[i] = _CHROME, -0.3
                 i += 1
                 taken += 1
         elif box == _BOX_MEDIA:
@@ -381,6 +410,25 @@ def _apply_boxes(texts: list[str], blanks: list[bool], kinds: list[int], scores:
             while i < n and kinds[i] == _TEXT:
                 kinds[i], scores[i] = _CHROME, -1.0
                 i += 1
+
+
+def _mark_templates(texts: list[str], kinds: list[int], scores: list[float], lo: int, hi: int) -> None:
+    """Three or more consecutive short lines ending in the same word are a UI list
+    (share buttons "페이스북(으)로 …", "트위터(으)로 …"), not text."""
+    run_start = lo
+    last_word = None
+    for x in range(lo, hi + 1):
+        word = None
+        if x < hi and kinds[x] == _TEXT and len(texts[x]) < 40 and " " in texts[x]:
+            word = texts[x].rsplit(" ", 1)[1]
+            if len(word) < 2:
+                word = None
+        if word is None or word != last_word:
+            if last_word is not None and x - run_start >= 3:
+                for y in range(run_start, x):
+                    kinds[y], scores[y] = _CHROME, -1.0
+            run_start = x
+        last_word = word
 
 
 # ------------------------------------------------------------------------ repeats
@@ -440,8 +488,8 @@ _NOT_SPEAKERS = frozenset(
 )
 
 
-def _dialogue(texts: list[str], kinds: list[int], scores: list[float], ends: list[int]) -> list[str] | None:
-    """If the capture is a transcript, return its dialogue lines; else None."""
+def _speakers(texts: list[str]) -> tuple[list[str | None], set[str]]:
+    """Speaker label of each line ("상담원: …", "[00:01:02] 고객: …") and the labels used twice+."""
     labels: list[str | None] = [None] * len(texts)
     counts: dict[str, int] = {}
     for x, t in enumerate(texts):
@@ -449,15 +497,21 @@ def _dialogue(texts: list[str], kinds: list[int], scores: list[float], ends: lis
             m = _SPEAKER.match(t)
             if m is not None:
                 lab = m.group(1)
-                if lab.lower() in _NOT_SPEAKERS or kinds[x] == _MAIL or not _LETTERS.search(lab):
+                if lab.lower() in _NOT_SPEAKERS or not _LETTERS.search(lab):
+                    continue
+                head = _HEAD.match(t)
+                if head is not None and head.lastgroup == "mail":
                     continue
                 labels[x] = lab
                 counts[lab] = counts.get(lab, 0) + 1
-    speakers = {lab for lab, c in counts.items() if c >= 2}
-    if len(speakers) < 2:
-        return None
-    n_dialogue = sum(counts[s] for s in speakers)
-    if n_dialogue < 4 or n_dialogue * 2 < sum(1 for k, sc in zip(kinds, scores) if k == _TEXT and sc > 0):
+    return labels, {lab for lab, c in counts.items() if c >= 2}
+
+
+def _dialogue(texts: list[str], classes: list[tuple[int, float, int, int]],
+              labels: list[str | None], speakers: set[str]) -> list[str] | None:
+    """If the capture is a transcript, return its dialogue lines; else None."""
+    n_dialogue = sum(1 for lab in labels if lab in speakers)
+    if n_dialogue < 4 or n_dialogue * 2 < sum(1 for c in classes if c[0] == _TEXT and c[1] > 0):
         return None
     out: list[str] = []
     prev_dialogue = False
@@ -467,12 +521,56 @@ def _dialogue(texts: list[str], kinds: list[int], scores: list[float], ends: lis
             prev_dialogue = True
             continue
         # A turn wrapped onto the next line: a sentence between two dialogue lines.
-        if prev_dialogue and kinds[x] == _TEXT and ends[x] == 2 and t[0] not in "([<※-":
+        kind, _, end, _ = classes[x]
+        if prev_dialogue and kind == _TEXT and end == 2 and t[0] not in "([<※-":
             if any(labels[y] in speakers for y in range(x + 1, min(x + 3, len(texts)))):
                 out.append(t)
                 continue
         prev_dialogue = False
     return out
+
+
+# ------------------------------------------------------------------- rated lists
+_RATING = re.compile(r"[★☆✩✭⭐]{3,}")
+_ITEM_COUNT = re.compile(r"\d[\d,.]*\s*(?:천|만)?\s*(?:명|개|건|회)")
+
+
+def _rated_items(texts: list[str], raws: list[str], blanks: list[bool]) -> list[str] | None:
+    """A list of rated items (app or shop reviews): every item's text, not one window.
+
+    Each item has a rating line (★★☆☆☆); the item text is the positive text around it
+    and the short title line just before the rating, if any. The list runs from the
+    first rating to the next end-of-post marker after the last one.
+    """
+    rating = [x for x, t in enumerate(texts) if len(t) < 40 and _RATING.match(t)]
+    if len(rating) < 2:
+        return None
+    n = len(texts)
+    classes = list(map(_classify, texts, raws))
+    kinds = [c[0] for c in classes]
+    scores = [c[1] for c in classes]
+    ends = [c[2] for c in classes]
+    boxes = [c[3] for c in classes]
+    for x in rating:
+        kinds[x], scores[x] = _CHROME, -2.0
+    _apply_boxes(texts, blanks, kinds, scores, ends, boxes, 0, n)
+    header = set(texts[: max(rating[0] - 1, 0)])
+    nxt = 0
+    for x in range(rating[0], n):
+        if _ITEM_COUNT.match(texts[x]):
+            kinds[x] = _CHROME  # "38명이 이 리뷰가 유용하다고 평가함"
+        elif texts[x] in header and len(texts[x]) >= 2:
+            # The developer (named in the page header) answering: skip to the next item.
+            while nxt < len(rating) and rating[nxt] <= x:
+                nxt += 1
+            stop_reply = rating[nxt] - 1 if nxt < len(rating) else n
+            for y in range(x, stop_reply):
+                kinds[y] = _CHROME
+    stop = next((x for x in range(rating[-1], n) if kinds[x] >= _STOP), n)
+    titles = {x - 1 for x in rating if x > 0 and kinds[x - 1] == _TEXT and scores[x - 1] > -0.5}
+    lo = rating[0] - 1 if rating[0] - 1 in titles else rating[0]
+    out = [texts[x] for x in range(lo, stop) if kinds[x] == _TEXT and (scores[x] > 0 or x in titles)]
+    return out or None
 
 
 # ------------------------------------------------------------------------ window
@@ -552,53 +650,84 @@ def clean(raw: str) -> Cleaned:
         blanks = [b for b, d in zip(blanks, drop) if not d]
 
     n = len(texts)
-    classes = list(map(_classify, texts, raws))
-    kinds = [c[0] for c in classes]
-    scores = [c[1] for c in classes]
+    if raw.count(":") + raw.count("：") >= 4:
+        labels, speakers = _speakers(texts)
+        if len(speakers) >= 2:
+            classes = list(map(_classify, texts, raws))
+            dialogue = _dialogue(texts, classes, labels, speakers)
+            if dialogue is not None:
+                return Cleaned("\n".join(dialogue), removed)
 
-    if raw.count(":") + raw.count("：") >= 4 and sum(1 for t in texts if ":" in t or "：" in t) >= 4:
-        dialogue = _dialogue(texts, kinds, scores, [c[2] for c in classes])
-        if dialogue is not None:
-            return Cleaned("\n".join(dialogue), removed)
+    if raw.count("★") + raw.count("☆") >= 6:
+        items = _rated_items(texts, raws, blanks)
+        if items is not None:
+            return Cleaned("\n".join(items), removed)
 
-    boxes = [c[3] for c in classes]
-    if any(boxes):
-        _apply_boxes(texts, blanks, kinds, scores, [c[2] for c in classes], boxes)
-
-    # Sections end at comment headers, 이전글/다음글, tags, copyright, signatures, quotes;
-    # the first end-of-message marker after some text ends the document.
-    is_mail = kinds.count(_MAIL) >= 2
-    first_text = next((x for x, sc in enumerate(scores) if sc > 0), n)
-    segments: list[tuple[int, int]] = []
+    # Classify section by section and stop at the first section that holds the body.
+    # Sections end at comment headers, 이전글/다음글, tags, copyright (STOP) and at
+    # signatures/quotes (END: after some text, nothing later can be the message).
+    kinds = [_CHROME] * n
+    scores = [0.0] * n
+    ends = [0] * n
+    boxes = [0] * n
+    mail_lines = 0
+    first_hdr = -1
+    seen_text = False
+    chosen: tuple[float, int, int] | None = None
+    fallback: tuple[float, int, int] = (0.0, -1, -1)
     lo = 0
-    for x in [x for x, k in enumerate(kinds) if k >= _STOP or (is_mail and k == _MAIL)]:
+    x = 0
+    while x <= n:
+        if x < n:
+            kind, score, ends[x], box = _classify(texts[x], raws[x])
+            kinds[x] = kind
+            scores[x] = score
+            if box:
+                boxes[x] = box
+            if kind == _MAIL:
+                mail_lines += 1
+                if first_hdr < 0:
+                    first_hdr = x
+            elif kind == _END and not mail_lines and texts[x][0] in ">＞":
+                kind = kinds[x] = _CHROME  # a quoted line in a post, not a reply history
+                score = scores[x] = -1.0
+            elif score > 0:
+                seen_text = True
+            if kind < _STOP and kind != _MAIL:
+                x += 1
+                continue
+        # x closes the section [lo, x)
         if x > lo:
-            segments.append((lo, x))
+            if any(boxes[lo:x]):
+                _apply_boxes(texts, blanks, kinds, scores, ends, boxes, lo, x)
+            _mark_templates(texts, kinds, scores, lo, x)
+            cand = _best_window(scores, lo, x)
+            is_mail = mail_lines >= 2
+            early_ok = x == n or kinds[x] != _MAIL
+            if is_mail and lo <= first_hdr:
+                early_ok = False  # the message follows the first header block
+            if early_ok and cand[0] >= (0.5 if is_mail else 2.0):
+                chosen = cand
+                break
+            if cand[0] > fallback[0]:
+                fallback = cand
         lo = x + 1
-        if kinds[x] == _END and x > first_text:
+        if x < n and kinds[x] == _END and seen_text:
             break
-    else:
-        if lo < n:
-            segments.append((lo, n))
-    first_hdr = kinds.index(_MAIL) if is_mail else -1
-    if is_mail:  # the new message follows the first header block
-        segments = [seg for seg in segments if seg[0] > first_hdr] or segments
-    minimum = 0.5 if is_mail else 2.0
-    chosen = None
-    best_any = (0.0, -1, -1)
-    for seg_lo, seg_hi in segments:
-        cand = _best_window(scores, seg_lo, seg_hi)
-        if cand[0] >= minimum:
-            chosen = cand
-            break
-        if cand[0] > best_any[0]:
-            best_any = cand
-    _, s, e = chosen or best_any
+        x += 1
+    _, s, e = chosen or fallback
     if s < 0:
         return Cleaned("", removed)
 
-    keep = [x for x in range(s, e + 1) if kinds[x] == _TEXT and scores[x] > -0.5]
-    if not (is_mail and first_hdr < s):
-        head = [x for x in _headline(texts, kinds, scores, s) if x < s]
+    # A post often ends on a short line without a sentence ending ("진짜 최악"): take up
+    # to two such lines right after the window when chrome (or the end) follows them.
+    y = e + 1
+    while y < n and y <= e + 2 and kinds[y] == _TEXT and -0.5 < scores[y] <= 0 and not blanks[y]:
+        y += 1
+    if y > e + 1 and (y == n or kinds[y] != _TEXT):
+        e = y - 1
+    keep = [y for y in range(s, e + 1) if kinds[y] == _TEXT and scores[y] > -0.5]
+    if not (mail_lines >= 2 and first_hdr < s):
+        head = [y for y in _headline(texts, kinds, scores, s) if y < s]
         keep = head + keep
-    return Cleaned("\n".join([texts[x] for x in keep]), removed)
+    return Cleaned("\n".join([texts[y] for y in keep]), removed)

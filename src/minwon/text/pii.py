@@ -112,7 +112,14 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+_MOBILE_SHAPE = re.compile(r"(?:\+82[\s-]?|0)1[016789][\s.-]?\d{3,4}[\s.-]?\d{4}")
+
+
 def _personal_phone(candidate: str) -> bool:
+    # A mobile number is personal by its shape alone: phonenumbers' allocation tables lag
+    # behind the carriers', and masking a real number we thought unallocated is the costly error.
+    if _MOBILE_SHAPE.fullmatch(candidate.strip("()")):
+        return True
     try:
         number = phonenumbers.parse(candidate, "KR")
     except phonenumbers.NumberParseException:

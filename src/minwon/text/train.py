@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from minwon.text.analysis import CATEGORY_CODES
 from minwon.text.clean import clean
@@ -29,6 +29,7 @@ SENTIMENT_LABELS = ("negative", "neutral", "positive")
 MIN_DOCUMENT_FREQUENCY = 2
 CATEGORY_C = 8.0
 OTHER_C = 4.0
+_MIN_POSITIVES_FOR_CV = 10
 
 
 def document_features(text: str) -> list[str]:
@@ -89,17 +90,25 @@ def train(complaints: list[Document], general: list[Document]) -> LinearModel:
     biases: list[float] = []
     outputs: list[tuple[str, str]] = []
     thresholds: dict[str, float] = {}
-    folds = KFold(n_splits=5, shuffle=True, random_state=0)
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
 
     for code in CATEGORY_CODES:
         y = np.array([code in d.categories for d in complaints], dtype=int)
+        outputs.append(("category", code))
+        if y.sum() == 0:  # a code the given documents never use can never be predicted
+            columns.append(np.zeros(len(vocabulary)))
+            biases.append(-30.0)
+            thresholds[code] = 0.5
+            continue
         model = _binary(CATEGORY_C)
-        held_probabilities = cross_val_predict(model, x_complaints, y, cv=folds, method="predict_proba")[:, 1]
-        thresholds[code] = _best_threshold(y, held_probabilities)
+        if y.sum() >= _MIN_POSITIVES_FOR_CV:
+            held_probabilities = cross_val_predict(model, x_complaints, y, cv=folds, method="predict_proba")[:, 1]
+            thresholds[code] = _best_threshold(y, held_probabilities)
+        else:
+            thresholds[code] = 0.5
         model.fit(x_complaints, y)
         columns.append(model.coef_[0])
         biases.append(float(model.intercept_[0]))
-        outputs.append(("category", code))
 
     y_complaint = np.array([d.is_complaint for d in complaints], dtype=int)
     model = _binary(OTHER_C).fit(x_complaints, y_complaint)
