@@ -99,8 +99,9 @@ def _split_scores() -> dict[str, list[Score]]:
     return split
 
 
-def timing(repeat: int = 7) -> tuple[float, float, float]:
-    """(µs per capture, µs per 500 characters of capture, µs per ~500-char document).
+def timing(repeat: int = 7) -> tuple[float, float, float, float]:
+    """(µs per capture, µs per 500 characters of capture, µs per ~500-char document,
+    mean length of those documents).
 
     Timed with timeit using process CPU time (time.process_time), best of `repeat`,
     so other jobs on a shared machine do not inflate the figure; the ~500-character
@@ -131,7 +132,7 @@ def timing(repeat: int = 7) -> tuple[float, float, float]:
             clean(c)
 
     best_c = min(timeit.repeat(run_chunks, number=number, repeat=repeat, timer=time.process_time)) / number
-    return per_doc, per_500, best_c / len(chunks) * 1e6
+    return per_doc, per_500, best_c / len(chunks) * 1e6, sum(map(len, chunks)) / len(chunks)
 
 
 def main() -> None:
@@ -142,8 +143,10 @@ def main() -> None:
         print(f"\n== {label} ==")
         print(f"{'file':<16}{'kept':>6}{'exp':>6}{'hit':>6}{'prec':>8}{'rec':>8}  exact")
         for s in scores:
-            print(f"{s.name:<16}{s.kept:>6}{s.expected:>6}{s.hits:>6}{s.precision:>8.3f}"
-                  f"{s.recall:>8.3f}  {'yes' if s.exact else ''}")
+            print(
+                f"{s.name:<16}{s.kept:>6}{s.expected:>6}{s.hits:>6}{s.precision:>8.3f}"
+                f"{s.recall:>8.3f}  {'yes' if s.exact else ''}"
+            )
             if verbose and key == "dev" and not s.exact:
                 for line in s.wrong:
                     print(f"      + {line[:110]}")
@@ -151,11 +154,14 @@ def main() -> None:
                     print(f"      - {line[:110]}")
     print("\n== totals (micro over lines) ==")
     for key, t in evaluate().items():
-        print(f"{key:<8} precision {t['precision']:.4f}  recall {t['recall']:.4f}  "
-              f"exact {t['exact']}/{t['files']}")
-    per_doc, per_500, per_chunk = timing()
-    print(f"\ntime: {per_doc:.1f} µs per capture (avg), {per_500:.1f} µs per 500 characters, "
-          f"{per_chunk:.1f} µs per ~500-char document")
+        print(f"{key:<8} precision {t['precision']:.4f}  recall {t['recall']:.4f}  exact {t['exact']}/{t['files']}")
+    per_doc, per_500, per_chunk, chunk_len = timing()
+    noop = min(timeit.repeat(lambda: None, number=100_000, repeat=5, timer=time.process_time)) * 10
+    print(
+        f"\ntime (CPU, best of 7): {per_doc:.1f} µs per capture (avg {sum(len(c[2]) for c in cases()) / 48:.0f} chars), "
+        f"{per_500:.1f} µs per 500 characters, {per_chunk:.1f} µs per ~500-char document (mean {chunk_len:.0f} chars)"
+    )
+    print(f"machine reference: {noop:.3f} µs per empty Python call")
 
 
 if __name__ == "__main__":

@@ -2,35 +2,40 @@
 
 People paste whole pages: menus, bylines, photo captions, share buttons, related-article
 lists, board listings, comment sections, e-mail headers and quoted replies, and
-sometimes the body twice. The cleaner works line by line, in five steps:
+sometimes the body twice. The cleaner works line by line:
 
 1. Normalise whitespace and collapse repeated blocks: a run of lines that repeats an
-   earlier run (compared with all whitespace removed) is dropped and counted. Short
-   lines alone ("네.", "감사합니다") never start a run, so dialogue survives.
-2. Classify every line by its shape: menus and table rows (cells split by tabs or
-   wide gaps), breadcrumbs, bylines, dates, counters, form labels, captions, UI words,
-   mail headers, "end of post" markers (comment headers, 이전글/다음글, tags,
-   copyright, signature and quote markers) and, for the rest, a prose score from
-   length and whether the line ends like a Korean sentence (…다, …요, …죠, …음, ?, !).
-   Box headings (관련기사, 많이 본 뉴스, [사진], AD, 개발자 답변) also mark the lines
-   they govern as chrome.
-3. If the capture is a transcript (two or more speaker labels, each used at least
-   twice, making up most of the text), keep the dialogue lines only.
+   earlier run (compared with all whitespace removed) is dropped and counted; lines the
+   copy lacks or adds next to the run (a byline, a caption) are tolerated. Short lines
+   alone ("네.", "감사합니다") never start a run, so dialogue survives.
+2. Classify every line by its shape: menus and table rows (cells split by tabs, wide
+   gaps, bars), breadcrumbs, bylines, dates, counters, form labels, captions, UI words,
+   mail headers, "end of post" markers (comment headers, 이전글/다음글, tags, copyright,
+   signatures, quoted history) and, for the rest, a prose score from length and whether
+   the line ends like a Korean sentence (…다, …요, …죠, …음, ?, !). Box headings
+   (관련기사, 많이 본 뉴스, [사진], AD, 개발자 답변) mark the lines they govern as chrome,
+   and 3+ consecutive short lines ending in the same word are a UI list (share buttons).
+3. A transcript (2+ speaker labels used 2+ times, most of the text) keeps its dialogue
+   lines only; a list of rated items (2+ ★★★☆☆ lines, e.g. app reviews) keeps every
+   item's text and title.
 4. Otherwise the body is the window of lines with the highest total score
-   (max-subarray), searched in the first section (sections end at the markers above)
-   that holds real text; for e-mail the search starts after the first header block.
-   Chrome inside the window is dropped, short text inside it is kept.
-5. The headline is found by walking back from the body over bylines, dates, counters
-   and labels and taking up to three title-shaped lines (not for e-mail or transcripts).
+   (max-subarray) in the first section (sections end at the markers above) that holds
+   real text; for e-mail the search starts after the first header block. Chrome inside
+   the window is dropped, short text inside it is kept, and a casual post's trailing
+   fragment ("진짜 최악") is kept. Lines after the chosen section are never classified.
+5. The headline is found by walking back from the body over bylines, dates, counters,
+   tool rows and labels and taking up to three title-shaped lines (not for e-mail).
 
-Everything is stdlib `re` and string tests; every regex that scans a line is guarded by
-a cheap substring/first-character test. Quality and speed: bench/clean_eval.py.
+Everything is stdlib `re` and string tests; regexes that scan a line are guarded by cheap
+substring/first-character tests, and ordinary sentences take a fast path. Quality and
+speed: bench/clean_eval.py; tests: tests/text/test_clean.py.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,13 @@ def _ending(s: str) -> int:
     return 0
 
 
+def _last_syllable(s: str) -> str:
+    for ch in reversed(s):
+        if "가" <= ch <= "힣":
+            return ch
+    return ""
+
+
 # ---------------------------------------------------------------------- patterns
 # Shapes recognised at the start of a line, tried in this order by one match().
 _HEAD = re.compile(
@@ -113,6 +125,7 @@ _HEAD = re.compile(
 )
 _EMAIL_END_TAILS = ("에서 보냄", "에서 보냈습니다", "에서 전송됨", "님이 작성:", "님이 작성", "wrote:")
 _COUNT = re.compile(r"\d[\d,]*")
+_ODD_SPACE = re.compile(r"[^\S ]|  ")  # any whitespace but a single plain space
 _ANGLE_ADDR = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
 _COPYRIGHT_ANY = re.compile(r"무단\s*(?:전재|복제|배포)|재배포\s*금지|(?i:all rights reserved)")
 _CAPTION_END = re.compile(
@@ -126,9 +139,12 @@ _BOX_HEADING = re.compile(
 )
 _BOX_ENDS = ("기사", "뉴스", "글", "포스트", "게시물", "게시글", "검색어", "이슈", "영상", "목록", "보기", "랭킹", ">", "›", "»")
 _REPLY_HEADING = re.compile(r"(?:개발자|판매자|운영자)\s*(?:의\s*)?(?:답변|응답|답글|댓글)|(?i:developer (?:response|reply))")
-_SEP = re.compile(r"\s{2,}|\t|\s*[|│]\s*|\s[·•/]\s")
-_SEP_CHARS = frozenset("|│\t·•/\u00a0\u3000")  # without these or a double space: one cell
+_SEP = re.compile(r"\s*[|│]\s*|\s(?:\s+|[·•/]\s)|\t")  # cells: wide gaps, bars, " · ", " / ", tabs
+_SEP_CHARS = frozenset("|│·•/")  # without these (or a wide gap in the raw line): one cell
 _DIGITS = frozenset("0123456789")
+# Characters that text lines commonly carry besides letters (no separators, brackets of
+# labels, colons, @, =, copyright or arrow signs): see the shortcut in _classify.
+_TEXTY = frozenset("0123456789.,'\"!?~…()%-+“”‘’「」『』·[]:：*#&/")
 _BREADCRUMB = re.compile(r"(?:^|\s)(?:홈|(?i:home)|처음)\s*[>›»]|\s[>›»]\s")
 _FORM = re.compile(r"\[\s?\]|☐|☑|(?:^|\s)[○●◯◉]\s")
 _KV = re.compile(r"[*\s]*[가-힣A-Za-z][가-힣A-Za-z0-9 ]{0,10}?\s*[:：]\s*\S")
@@ -150,27 +166,24 @@ _PAGER = re.compile(r"(?:\S{1,4}\s+)?(?:[\[(]?\d+[\])]?\s+){2,}[\[(]?\d*[\])]?\s
 _LONGWORD = re.compile(r"[^\s\d,.:%/+\-()\[\]#★☆♡♥❤]{6,}")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _HANGUL = re.compile(r"[가-힣]")
-_FEATURES = re.compile(r"[^가-힣ㄱ-ㅣ A-Za-z.,'\"!?~…]")  # digits, symbols, brackets, tabs…
-_EMOJI = re.compile("[\U0001F000-\U0001FAFF]")
-_EMOJI_LINE = re.compile("[\U0001F000-\U0001FAFF\uFE0F\u200d\\sㄱ-ㅣ~^;.!?ㅡ]+$")
-_PLAIN_PUNCT = re.compile(r"[.,'\"!?~…]")
-_NON_LETTERS = re.compile(r"[\W\d_]+")
+_FEATURES = re.compile(r"[^가-힣ㄱ-ㅣ A-Za-z]")  # digits, punctuation, symbols, brackets…
+_EMOJI_LINE = re.compile("[\U0001f000-\U0001faff\ufe0f\u200d\\sㄱ-ㅣ~^;.!?ㅡ]+$")
+_PLAIN_PUNCT = frozenset(".,'\"!?~…")  # sentence punctuation: a line with only these is "plain"
 _JAMO_LINE = re.compile(r"[ㄱ-ㅣ\s~^;.!?ㅡ]+$")
 _DIGIT = re.compile(r"\d")
 # A sentence-like line without any of these characters cannot be chrome (fast path).
 _SPECIAL = re.compile(r"[|│·•>›»\[○●◯◉☐☑=ⓒ©@\t▲△▷◁※*#]")
 _UI_STRIP = "[]()<>〈〉◀▶◁▷|·•:：#"
 _UI_PUNCT = re.compile(r"[\[\]()<>〈〉◀▶◁▷|·•:：#]+")
-_UI = frozenset(
-    """로그인 로그아웃 회원가입 검색 전체메뉴 메뉴 홈 home 닫기 열기 더보기 펼치기 접기 공유 공유하기 인쇄
+_UI_WORDS = """로그인 로그아웃 회원가입 검색 전체메뉴 메뉴 홈 home 닫기 열기 더보기 펼치기 접기 공유 공유하기 인쇄
     스크랩 신고 신고하기 목록 글쓰기 답글 답글쓰기 수정 삭제 이전 다음 처음 처음으로 맨위로 top 위로 구독
     구독하기 구독신청 좋아요 싫어요 추천 추천하기 비추천 비추 공감 공감하기 댓글 댓글닫기 새로고침 본문 보기
     url복사 url 복사 링크복사 링크 주소복사 페이스북 트위터 카카오톡 카카오스토리 밴드 네이버 라인 x facebook
     twitter 이메일 메일 저장 북마크 이웃추가 서로이웃 추가 다운로드 편집 설정 답장 전달 전체답장 임시저장
     미리보기 사이트맵 english 글자크기 크기 작게 크게 기사 듣기 바로가기 건너뛰기 전체 반응형 취소 확인 등록
     제출 신청 선택 앱 앱에서 app 알림 알림받기 팔로우 follow share like reply 슬퍼요 화나요 스크랩하기
-    저장하기 인쇄하기 카카오 텔레그램 가 나""".split()
-)
+    저장하기 인쇄하기 카카오 텔레그램 가 나"""
+_UI = frozenset(_UI_WORDS.split())
 _UI = _UI | {w.upper() for w in _UI} | {w.capitalize() for w in _UI}
 # First characters that can start a _HEAD shape (guards the match call).
 _HEAD_FIRST = frozenset(
@@ -184,6 +197,16 @@ _RELATED_MAX = 12  # lines a related-articles box may hold
 
 
 # ------------------------------------------------------------------ classification
+def _byline(s: str) -> bool:
+    """홍길동 기자, Posted … by 소소, 부산방송 김도윤입니다., 박준호 드림."""
+    return (
+        _BYLINE_WORD.search(s) is not None
+        or (" by " in s and _BY_TAIL.match(s) is not None)
+        or (s.endswith(("입니다", "입니다.")) and _SIGNOFF.search(s) is not None)
+        or (s.endswith(_LETTER_TAILS) and _LETTER_SIGN.match(s) is not None)
+    )
+
+
 def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, PLR0911, PLR0912
     """(kind, score, ending, box) of one normalised line; raw keeps tabs and gaps."""
     n = len(s)
@@ -226,7 +249,7 @@ def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, P
             return _STOP, -3.0, end, 0
         if end != 2:
             if g == "cmt" and n <= 40:
-                count = _COUNT.match(s, m.end()) or _COUNT.search(s, m.end())
+                count = _COUNT.search(s, m.end())
                 if count is not None and count.group() == "0":
                     return _CHROME, -2.5, end, 0  # "댓글 0": no comments follow
                 return _STOP, -3.0, end, 0
@@ -249,52 +272,12 @@ def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, P
         return _MAIL, -3.0, end, 0
     if n >= 90:
         return _text(s, n, end)
-
-    c0 = s[0]
-    last = s[-1]
-    if c0 in "[(" and last in "])" and s.find(last, 0, n - 1) < 0 and end != 2:
-        return _CHROME, -1.0, end, 0  # [포텐], [기고], [인쇄용 페이지]
-    if ("ⓒ" in s or "©" in s or last in "])") and _CAPTION_END.search(s):
-        return _CHROME, -1.0, end, 0
-    if end != 2 and n <= 40 and (s.endswith(_BOX_ENDS) or c0 in "RrPpYyMm") and _BOX_HEADING.search(s):
-        return _HARD, -1.0, end, _BOX_RELATED
-    if n <= 40 and ("개발자" in s or "판매자" in s or "운영자" in s or "eveloper" in s) and _REPLY_HEADING.search(s):
-        return _CHROME, -2.0, end, _BOX_REPLY
-
     toks = s.split()
     ntok = len(toks)
-    if n < 80 and (toks[0].strip(_UI_STRIP) in _UI or toks[-1].strip(_UI_STRIP) in _UI):
-        ui_toks = _UI_PUNCT.sub(" ", s).split() if _UI_PUNCT.search(s) else toks
-        ui = sum(map(_UI.__contains__, ui_toks))
-        if ui and ui * 4 >= len(ui_toks) * 3:
-            return _CHROME, -2.5, end, 0  # tool rows: 공유 인쇄 스크랩, 로그인 회원가입
-    found = _FEATURES.findall(raw)
-    if not found and "  " not in raw:
-        # Only letters, single spaces and sentence punctuation: just the word-shaped rules.
-        if n < 50 and (
-            _BYLINE_WORD.search(s) is not None
-            or (" by " in s and _BY_TAIL.match(s) is not None)
-            or (s.endswith(("입니다", "입니다.")) and _SIGNOFF.search(s) is not None)
-            or (s.endswith(_LETTER_TAILS) and _LETTER_SIGN.match(s) is not None)
-        ):
-            if end != 2 or n < 25 or s.endswith(("입니다", "입니다.")):
-                return _CHROME, -2.5, end, 0
-        if end != 2 and n < 60 and "www." in s and _URL.search(s) is not None:
-            return _CHROME, -2.5, end, 0
-        if n < 60 and s.endswith(_CTA_TAILS):
-            return _CHROME, -1.0, end, 0
-        if ntok >= 3 and n == 2 * ntok - 1:
-            return _CHROME, -2.0, end, 0  # 가 가 가 가
-        if n < 40 and (n - ntok + 1 - len(_PLAIN_PUNCT.findall(s))) * 5 < n * 2:
-            return _CHROME, -2.0, end, 0
-        if _HANGUL.search(s) is None:
-            if _JAMO_LINE.match(s):
-                return _TEXT, 0.3, end, 0
-            return _CHROME, -1.0, end, 0
-        return _text(s, n, end)
+    found = _FEATURES.findall(s)  # every character that is not a letter or a space
     feats = set(found)
     digits = not feats.isdisjoint(_DIGITS)
-    if "  " in raw or not feats.isdisjoint(_SEP_CHARS):
+    if "  " in raw or not feats.isdisjoint(_SEP_CHARS) or "\t" in raw or "\u00a0" in raw or "\u3000" in raw:
         parts = [p for p in _SEP.split(raw) if p and p.strip("·•|-/>›»◀▶ ")]
         if len(parts) >= 2:
             longest = max(map(len, parts))
@@ -308,24 +291,90 @@ def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, P
                 if longest <= 20 and (end != 2 or with_digits):
                     return _CHROME, -2.5, end, 0  # meta row: nick + date + counts
 
+    c0 = s[0]
+    last = s[-1]
+    if c0 in "[(" and last in "])" and s.find(last, 0, n - 1) < 0 and end != 2:
+        return _CHROME, -1.0, end, 0  # [포텐], [기고], [인쇄용 페이지]
+    if ("ⓒ" in s or "©" in s or last in "])") and _CAPTION_END.search(s):
+        return _CHROME, -1.0, end, 0
+    if end != 2 and n <= 40 and (s.endswith(_BOX_ENDS) or c0 in "RrPpYyMm") and _BOX_HEADING.search(s):
+        return _HARD, -1.0, end, _BOX_RELATED
+    if n <= 40 and ("개발자" in s or "판매자" in s or "운영자" in s or "eveloper" in s) and _REPLY_HEADING.search(s):
+        return _CHROME, -2.0, end, _BOX_REPLY
+    if n < 80 and (toks[0].strip(_UI_STRIP) in _UI or toks[-1].strip(_UI_STRIP) in _UI):
+        ui_toks = _UI_PUNCT.sub(" ", s).split() if _UI_PUNCT.search(s) else toks
+        ui = sum(map(_UI.__contains__, ui_toks))
+        if ui and ui * 4 >= len(ui_toks) * 3:
+            return _CHROME, -2.5, end, 0  # tool rows: 공유 인쇄 스크랩, 로그인 회원가입
+    if feats <= _PLAIN_PUNCT and "  " not in raw and "\t" not in raw:
+        # Only letters, single spaces and sentence punctuation: just the word-shaped rules.
+        if n < 50 and (end != 2 or n < 25 or s.endswith(("입니다", "입니다."))) and _byline(s):
+            return _CHROME, -2.5, end, 0
+        if end != 2 and n < 60 and "www." in s and _URL.search(s) is not None:
+            return _CHROME, -2.5, end, 0
+        if n < 60 and s.endswith(_CTA_TAILS):
+            return _CHROME, -1.0, end, 0
+        if ntok >= 3 and n == 2 * ntok - 1:
+            return _CHROME, -2.0, end, 0  # 가 가 가 가
+        if n < 40 and (n - ntok + 1 - len(found)) * 5 < n * 2:
+            return _CHROME, -2.0, end, 0
+        if _HANGUL.search(s) is None:
+            if _JAMO_LINE.match(s):
+                return _TEXT, 0.3, end, 0
+            return _CHROME, -1.0, end, 0
+        return _text(s, n, end)
+    if (
+        end
+        and ntok >= 3
+        and n >= 15
+        and feats <= _TEXTY
+        and "  " not in raw
+        and "\t" not in raw
+        and " · " not in s
+        and " / " not in s
+        and "[ ]" not in s
+        and "[]" not in s
+        and (end == 2 or feats.isdisjoint(":："))
+        and s[0] not in "*#"
+    ):
+        # Words with numbers, quotes or brackets that end like a clause or sentence:
+        # only bylines, dates, call-to-action links and symbol-heavy lines remain.
+        if n < 50 and (end != 2 or n < 25 or s.endswith(("입니다", "입니다."))) and _byline(s):
+            return _CHROME, -2.5, end, 0
+        if (
+            end != 2
+            and n < 60
+            and (
+                (digits and _META.search(s) is not None)
+                or (("http" in s or "www." in s) and _URL.search(s) is not None)
+                or ("." in s and _FILE.search(s) is not None)
+            )
+        ):
+            return _CHROME, -2.5, end, 0
+        if n < 60 and s.endswith(_CTA_TAILS):
+            return _CHROME, -1.0, end, 0
+        if n < 40 and (n - ntok + 1 - len(found)) * 5 < n * 2:
+            return _CHROME, -2.0, end, 0
+        if _HANGUL.search(s) is None:
+            return (_TEXT, 0.3, end, 0) if _JAMO_LINE.match(s) else (_CHROME, -1.0, end, 0)
+        return _text(s, n, end)
+
     if not feats.isdisjoint(">›»") and _BREADCRUMB.search(s) and (n < 50 or s.count(">") + s.count("›") >= 2):
         return _HARD, -2.5, end, 0
     if not feats.isdisjoint("[○●☐☑◯◉") and _FORM.search(s):
         return _CHROME, -2.0, end, 0
     if end != 2 and not feats.isdisjoint(":：") and _KV.match(s):
         return _CHROME, -2.5, end, 0  # key: value meta
-    if n < 50 and (
-        _BYLINE_WORD.search(s) is not None
-        or (" by " in s and _BY_TAIL.match(s) is not None)
-        or (s.endswith(("입니다", "입니다.")) and _SIGNOFF.search(s) is not None)
-        or (s.endswith(_LETTER_TAILS) and _LETTER_SIGN.match(s) is not None)
-    ):
-        if end != 2 or "=" in s or n < 25 or s.endswith(("입니다", "입니다.")):
-            return _CHROME, -2.5, end, 0
-    if end != 2 and n < 60 and (
-        (digits and _META.search(s) is not None)
-        or (("@" in feats or "http" in s or "www." in s) and _URL.search(s) is not None)
-        or ("." in s and _FILE.search(s) is not None)
+    if n < 50 and (end != 2 or "=" in s or n < 25 or s.endswith(("입니다", "입니다."))) and _byline(s):
+        return _CHROME, -2.5, end, 0
+    if (
+        end != 2
+        and n < 60
+        and (
+            (digits and _META.search(s) is not None)
+            or (("@" in feats or "http" in s or "www." in s) and _URL.search(s) is not None)
+            or ("." in s and _FILE.search(s) is not None)
+        )
     ):
         return _CHROME, -2.5, end, 0
     if n < 60 and s.endswith(_CTA_TAILS):
@@ -345,9 +394,9 @@ def _classify(s: str, raw: str) -> tuple[int, float, int, int]:  # noqa: C901, P
             return _CHROME, -2.5, end, 0  # counters: 공감 7 댓글 2
     elif ntok >= 3 and n == 2 * ntok - 1:
         return _CHROME, -2.0, end, 0  # 가 가 가 가
-    if n < 40 and _EMOJI.search(s) is not None and _EMOJI_LINE.match(s) is not None:
+    if n < 40 and found and max(found) >= "\U0001f000" and _EMOJI_LINE.match(s) is not None:
         return _TEXT, 0.3, end, 0  # 😭, 🥲🥲: an emoticon line inside a post
-    if n < 40 and (n - len("".join(_NON_LETTERS.findall(s)))) * 5 < n * 2:
+    if n < 40 and (n - ntok + 1 - len(found)) * 5 < n * 2:
         return _CHROME, -2.0, end, 0  # numbers, dates, symbols, separators
     if _HANGUL.search(s) is None:
         if _JAMO_LINE.match(s):
@@ -380,8 +429,16 @@ def _text(s: str, n: int, end: int) -> tuple[int, float, int, int]:
     return _TEXT, score, end, 0
 
 
-def _apply_boxes(texts: list[str], blanks: list[bool], kinds: list[int], scores: list[float],
-                 ends: list[int], boxes: list[int], lo: int, n: int) -> None:
+def _apply_boxes(
+    texts: list[str],
+    blanks: list[bool],
+    kinds: list[int],
+    scores: list[float],
+    ends: list[int],
+    boxes: list[int],
+    lo: int,
+    n: int,
+) -> None:
     """Within lines lo..n-1, mark the lines a box heading governs (related list, media, ad,
     reply) as chrome."""
     i = lo
@@ -415,20 +472,19 @@ def _apply_boxes(texts: list[str], blanks: list[bool], kinds: list[int], scores:
 def _mark_templates(texts: list[str], kinds: list[int], scores: list[float], lo: int, hi: int) -> None:
     """Three or more consecutive short lines ending in the same word are a UI list
     (share buttons "페이스북(으)로 …", "트위터(으)로 …"), not text."""
-    run_start = lo
-    last_word = None
-    for x in range(lo, hi + 1):
-        word = None
-        if x < hi and kinds[x] == _TEXT and len(texts[x]) < 40 and " " in texts[x]:
-            word = texts[x].rsplit(" ", 1)[1]
-            if len(word) < 2:
-                word = None
-        if word is None or word != last_word:
-            if last_word is not None and x - run_start >= 3:
-                for y in range(run_start, x):
-                    kinds[y], scores[y] = _CHROME, -1.0
-            run_start = x
-        last_word = word
+    words = [
+        t[t.rfind(" ") + 1 :] if k == _TEXT and len(t) < 40 and " " in t else ""
+        for t, k in zip(texts[lo:hi], kinds[lo:hi], strict=True)
+    ]
+    if len(words) - words.count("") < 3:
+        return
+    x = lo
+    for word, group in groupby(words):
+        size = len(list(group))
+        if size >= 3 and len(word) >= 2:
+            for y in range(x, x + size):
+                kinds[y], scores[y] = _CHROME, -1.0
+        x += size
 
 
 # ------------------------------------------------------------------------ repeats
@@ -463,6 +519,23 @@ def _collapse(texts: list[str]) -> tuple[list[bool] | None, int]:
             start, stop = i - b, i + f
             total = sum(len(keys[x]) for x in range(start, stop))
             if (stop - start >= 2 and total >= 30) or total >= 40:
+                # The copy may lack or reorder a line or two of the original (a byline,
+                # a caption): lines next to the run that occur within 4 lines of the
+                # matching spot in the original belong to the same repeat.
+                o = j - b
+                while start - 1 > last_end and start - 1 > j + f - 1:
+                    near = keys[max(0, o - 4) : o]
+                    if keys[start - 1] not in near:
+                        break
+                    o = max(0, o - 4) + len(near) - 1 - near[::-1].index(keys[start - 1])
+                    start -= 1
+                o = j + f
+                while stop < n and o < start:
+                    near = keys[o : min(o + 4, start)]
+                    if keys[stop] not in near:
+                        break
+                    o += near.index(keys[stop]) + 1
+                    stop += 1
                 for x in range(start, stop):
                     drop[x] = True
                 if start - last_end > 3 and total >= 40:
@@ -482,33 +555,34 @@ _SPEAKER = re.compile(
     r"([^\s:：\[\]()<>]{1,8}(?:\s?\d)?(?:\s*\([^)]{1,10}\))?)\s*"
     r"(?:[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])]\s*)?[:：]\s*\S"
 )
-_NOT_SPEAKERS = frozenset(
-    "from to cc bcc date sent subject 제목 내용 날짜 일시 시간 주소 연락처 이메일 작성자 분류 사건명 화자 "
-    "녹취자 참석자 길이 파일 http https".split()
+_NOT_SPEAKER_WORDS = (
+    "from to cc bcc date sent subject reply-to return-path received message-id mime-version delivered-to "
+    "보낸사람 받는사람 숨은참조 보낸날짜 받은날짜 제목 내용 날짜 일시 시간 주소 연락처 이메일 작성자 분류 "
+    "사건명 화자 녹취자 참석자 길이 파일 http https"
 )
+_NOT_SPEAKERS = frozenset(_NOT_SPEAKER_WORDS.split())
 
 
 def _speakers(texts: list[str]) -> tuple[list[str | None], set[str]]:
     """Speaker label of each line ("상담원: …", "[00:01:02] 고객: …") and the labels used twice+."""
     labels: list[str | None] = [None] * len(texts)
     counts: dict[str, int] = {}
-    for x, t in enumerate(texts):
-        if ":" in t or "：" in t:
-            m = _SPEAKER.match(t)
-            if m is not None:
-                lab = m.group(1)
-                if lab.lower() in _NOT_SPEAKERS or not _LETTERS.search(lab):
-                    continue
-                head = _HEAD.match(t)
-                if head is not None and head.lastgroup == "mail":
-                    continue
-                labels[x] = lab
-                counts[lab] = counts.get(lab, 0) + 1
+    match = _SPEAKER.match
+    for x, t in [(x, t) for x, t in enumerate(texts) if ":" in t or "：" in t]:
+        m = match(t)
+        if m is not None:
+            lab = m.group(1)
+            low = lab.lower()
+            if low in _NOT_SPEAKERS or low.startswith(("content-", "x-")) or not _LETTERS.search(lab):
+                continue
+            labels[x] = lab
+            counts[lab] = counts.get(lab, 0) + 1
     return labels, {lab for lab, c in counts.items() if c >= 2}
 
 
-def _dialogue(texts: list[str], classes: list[tuple[int, float, int, int]],
-              labels: list[str | None], speakers: set[str]) -> list[str] | None:
+def _dialogue(
+    texts: list[str], classes: list[tuple[int, float, int, int]], labels: list[str | None], speakers: set[str]
+) -> list[str] | None:
     """If the capture is a transcript, return its dialogue lines; else None."""
     n_dialogue = sum(1 for lab in labels if lab in speakers)
     if n_dialogue < 4 or n_dialogue * 2 < sum(1 for c in classes if c[0] == _TEXT and c[1] > 0):
@@ -522,10 +596,15 @@ def _dialogue(texts: list[str], classes: list[tuple[int, float, int, int]],
             continue
         # A turn wrapped onto the next line: a sentence between two dialogue lines.
         kind, _, end, _ = classes[x]
-        if prev_dialogue and kind == _TEXT and end == 2 and t[0] not in "([<※-":
-            if any(labels[y] in speakers for y in range(x + 1, min(x + 3, len(texts)))):
-                out.append(t)
-                continue
+        if (
+            prev_dialogue
+            and kind == _TEXT
+            and end == 2
+            and t[0] not in "([<※-"
+            and any(labels[y] in speakers for y in range(x + 1, min(x + 3, len(texts))))
+        ):
+            out.append(t)
+            continue
         prev_dialogue = False
     return out
 
@@ -599,6 +678,11 @@ def _title_like(t: str, kind: int) -> bool:
     )
 
 
+def _is_copyright(t: str) -> bool:
+    m = _HEAD.match(t)
+    return m is not None and m.lastgroup == "copy"
+
+
 def _headline(texts: list[str], kinds: list[int], scores: list[float], start: int) -> list[int]:
     """Up to three title-shaped lines above the body, skipping bylines/dates/counts/labels."""
     found: list[int] = []
@@ -610,7 +694,7 @@ def _headline(texts: list[str], kinds: list[int], scores: list[float], start: in
             found.append(i)
         elif found or kind in (_HARD, _MAIL, _END) or (kind == _TEXT and scores[i] > 0):
             break
-        elif kind == _STOP and _HEAD.match(texts[i]) is not None and _HEAD.match(texts[i]).lastgroup == "copy":
+        elif kind == _STOP and _is_copyright(texts[i]):
             break  # copyright / footer
         else:
             skipped += 1
@@ -636,25 +720,24 @@ def clean(raw: str) -> Cleaned:
     if not raws:
         return Cleaned("", 0)
     if "\u200b" in raw or "\ufeff" in raw:
-        kept = [(r.replace("\u200b", "").replace("\ufeff", "").strip(), b) for r, b in zip(raws, blanks)]
+        kept = [(r.replace("\u200b", "").replace("\ufeff", "").strip(), b) for r, b in zip(raws, blanks, strict=True)]
         raws = [r for r, _ in kept if r]
         blanks = [b for r, b in kept if r]
         if not raws:
             return Cleaned("", 0)
-    texts = [" ".join(r.split()) for r in raws]
+    texts = [" ".join(r.split()) if _ODD_SPACE.search(r) else r for r in raws]
 
     drop, removed = _collapse(texts)
     if drop is not None:
-        texts = [t for t, d in zip(texts, drop) if not d]
-        raws = [r for r, d in zip(raws, drop) if not d]
-        blanks = [b for b, d in zip(blanks, drop) if not d]
+        texts = [t for t, d in zip(texts, drop, strict=True) if not d]
+        raws = [r for r, d in zip(raws, drop, strict=True) if not d]
+        blanks = [b for b, d in zip(blanks, drop, strict=True) if not d]
 
     n = len(texts)
     if raw.count(":") + raw.count("：") >= 4:
         labels, speakers = _speakers(texts)
         if len(speakers) >= 2:
-            classes = list(map(_classify, texts, raws))
-            dialogue = _dialogue(texts, classes, labels, speakers)
+            dialogue = _dialogue(texts, list(map(_classify, texts, raws)), labels, speakers)
             if dialogue is not None:
                 return Cleaned("\n".join(dialogue), removed)
 
@@ -666,35 +749,40 @@ def clean(raw: str) -> Cleaned:
     # Classify section by section and stop at the first section that holds the body.
     # Sections end at comment headers, 이전글/다음글, tags, copyright (STOP) and at
     # signatures/quotes (END: after some text, nothing later can be the message).
-    kinds = [_CHROME] * n
-    scores = [0.0] * n
-    ends = [0] * n
-    boxes = [0] * n
+    classify = _classify
+    classes: list[tuple[int, float, int, int]] = []
+    append = classes.append
+    kinds: list[int] = []
+    scores: list[float] = []
+    ends: list[int] = []
+    boxes: list[int] = []
     mail_lines = 0
     first_hdr = -1
     seen_text = False
     chosen: tuple[float, int, int] | None = None
     fallback: tuple[float, int, int] = (0.0, -1, -1)
     lo = 0
-    x = 0
-    while x <= n:
+    for x in range(n + 1):
         if x < n:
-            kind, score, ends[x], box = _classify(texts[x], raws[x])
-            kinds[x] = kind
-            scores[x] = score
-            if box:
-                boxes[x] = box
-            if kind == _MAIL:
+            c = classify(texts[x], raws[x])
+            append(c)
+            if c[0] < _MAIL:  # text, chrome or structure: the section goes on
+                continue
+        done = len(kinds)  # bring the flat lists up to date (rarely: at section ends)
+        if done < len(classes):
+            new = classes[done:]
+            kinds.extend([c[0] for c in new])
+            scores.extend([c[1] for c in new])
+            ends.extend([c[2] for c in new])
+            boxes.extend([c[3] for c in new])
+            seen_text = seen_text or max(scores[done:x], default=0.0) > 0
+        if x < n:
+            if kinds[x] == _MAIL:
                 mail_lines += 1
                 if first_hdr < 0:
                     first_hdr = x
-            elif kind == _END and not mail_lines and texts[x][0] in ">＞":
-                kind = kinds[x] = _CHROME  # a quoted line in a post, not a reply history
-                score = scores[x] = -1.0
-            elif score > 0:
-                seen_text = True
-            if kind < _STOP and kind != _MAIL:
-                x += 1
+            elif kinds[x] == _END and not mail_lines and texts[x][0] in ">＞":
+                kinds[x], scores[x] = _CHROME, -1.0  # a quoted line in a post, not a reply history
                 continue
         # x closes the section [lo, x)
         if x > lo:
@@ -714,17 +802,18 @@ def clean(raw: str) -> Cleaned:
         lo = x + 1
         if x < n and kinds[x] == _END and seen_text:
             break
-        x += 1
+    n = len(kinds)  # lines classified; later ones cannot matter
     _, s, e = chosen or fallback
     if s < 0:
         return Cleaned("", removed)
 
-    # A post often ends on a short line without a sentence ending ("진짜 최악"): take up
-    # to two such lines right after the window when chrome (or the end) follows them.
+    # A casual post often ends on a short line without a sentence ending ("진짜 최악"):
+    # take up to two such lines right after the window when chrome (or the end) follows
+    # them, unless the body is formal written prose (…다.), where they are labels.
     y = e + 1
     while y < n and y <= e + 2 and kinds[y] == _TEXT and -0.5 < scores[y] <= 0 and not blanks[y]:
         y += 1
-    if y > e + 1 and (y == n or kinds[y] != _TEXT):
+    if y > e + 1 and (y == n or kinds[y] != _TEXT) and _last_syllable(texts[e]) != "다":
         e = y - 1
     keep = [y for y in range(s, e + 1) if kinds[y] == _TEXT and scores[y] > -0.5]
     if not (mail_lines >= 2 and first_hdr < s):

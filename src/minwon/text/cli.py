@@ -120,9 +120,6 @@ def iter_items(paths: list[str], jsonl: bool, max_bytes: int, stdin: Any) -> Ite
             yield _file_item(path, name, max_bytes)
 
 
-_RECORD_EXCLUDE = ("tokens",)
-
-
 def run_analyze(args: argparse.Namespace, stdin: Any = None, stdout: TextIO | None = None) -> int:
     from minwon.text.analysis import analyze, load_model
 
@@ -144,8 +141,6 @@ def run_analyze(args: argparse.Namespace, stdin: Any = None, stdout: TextIO | No
                 record = {"id": item.id, "error": f"분석 중 오류가 발생했습니다: {type(exc).__name__}: {exc}"}
             else:
                 record = analysis.to_record(item.id)
-                for key in _RECORD_EXCLUDE:
-                    record.pop(key, None)
         if args.format == "table":
             out.write(_table_row(record))
         else:

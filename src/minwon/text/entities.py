@@ -224,8 +224,13 @@ def _money(text: str) -> list[dict[str, object]]:
     return result
 
 
+_DATE_HINT = re.compile(r"\d\s?[.\-/년일]|그제|그저께|어제|오늘|내일|모레|요일")
+
+
 def _dates(text: str) -> list[dict[str, object]]:
     result: list[dict[str, object]] = []
+    if not _DATE_HINT.search(text):
+        return result
     taken: list[tuple[int, int]] = []
     for match in _DATE_FULL.finditer(text):
         year, month, day = (int(g) for g in match.groups())

@@ -1,13 +1,15 @@
 """Sparse features of one document, shared by training and analysis.
 
-- `m:` content morphemes and `b:` pairs of neighbouring ones (mecab-ko over the whole
-  text in one call), `n:` a morpheme negated by a following 없/않/아니;
 - `q:` / `qn:` cue phrases per category and their negated form (cues.py);
 - `lt:` / `lx:` lexicon terms and polarity/anger points (lexicon.py);
 - `c:` character bigrams and trigrams of the text with spaces and punctuation removed,
   which survive typos and missing spaces that confuse the analyser.
 
-Features that have a position carry the number of the sentence they come from, so the
+Morphemes are not among them: mecab-ko costs about 4 ms per 500-character document here
+(its dictionary also evicts everything else from the cache) and adds only ~0.02 micro-F1
+over these features (docs/design.md, D1); morphology serves search instead (morph.py).
+
+Every feature carries the number of the sentence they come from, so the
 analysis can quote the sentence that carries a category. Character n-grams are computed
 with numpy over code points: in a Python loop they alone would halve the throughput.
 """
@@ -21,18 +23,12 @@ import numpy as np
 
 from minwon.text.cues import cue_matches
 from minwon.text.lexicon import lexicon_matches
-from minwon.text.morph import CONTENT_TAGS, morphemes
 
-# A noun or verb stem followed (through particles) by one of these is a negated
-# mention: "끊김은 없는데" must not count as an outage.
-_NEGATORS = frozenset({"없", "않", "아니"})
-_SKIP_BETWEEN = frozenset({"JKS", "JKO", "JX", "JKB", "EC", "ETN", "ETM", "VCP", "NNB", "XSN", "JKG"})
 _CODE_BITS = 21  # every Unicode code point fits in 21 bits, so a trigram fits in 63
 
 
 @dataclass
 class DocumentFeatures:
-    named: list[str]  # morpheme features: no position
     placed: list[tuple[str, int]]  # (feature, sentence number)
     bigrams: np.ndarray  # uint64 ids of character bigrams
     bigram_sentences: np.ndarray
@@ -41,31 +37,9 @@ class DocumentFeatures:
 
     def strings(self) -> list[str]:
         """Every feature as a string (for training and vocabulary building)."""
-        return self.named + [f for f, _ in self.placed] + [decode_gram(g, 2) for g in self.bigrams.tolist()] + [
+        return [f for f, _ in self.placed] + [decode_gram(g, 2) for g in self.bigrams.tolist()] + [
             decode_gram(g, 3) for g in self.trigrams.tolist()
         ]
-
-
-def morpheme_features(text: str) -> list[str]:
-    features: list[str] = []
-    morphs = morphemes(text)
-    content: list[str] = []
-    for position, morph in enumerate(morphs):
-        if morph.tag not in CONTENT_TAGS:
-            continue
-        form = morph.form.lower()
-        features.append("m:" + form)
-        content.append(form)
-        if form in _NEGATORS:
-            continue
-        for following in morphs[position + 1 : position + 4]:
-            if following.form in _NEGATORS:
-                features.append("n:" + form)
-                break
-            if following.tag not in _SKIP_BETWEEN:
-                break
-    features.extend(f"b:{first}_{second}" for first, second in zip(content, content[1:], strict=False))
-    return features
 
 
 def _kept_code_points(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -122,7 +96,6 @@ def document_features(text: str, sentence_starts: list[int]) -> DocumentFeatures
     bigrams, bigram_positions, trigrams, trigram_positions = char_grams(text)
     starts = np.array(sentence_starts or [0], dtype=np.int64)
     return DocumentFeatures(
-        named=morpheme_features(text),
         placed=placed,
         bigrams=bigrams,
         bigram_sentences=np.maximum(np.searchsorted(starts, bigram_positions, side="right") - 1, 0),

@@ -55,12 +55,11 @@ class LinearModel:
             self._gram_columns[length] = np.array([c for _, c in pairs], dtype=np.int64)
 
     def columns(self, features: DocumentFeatures) -> tuple[np.ndarray, np.ndarray]:
-        """Vocabulary columns of every feature occurrence and its sentence (-1: none)."""
+        """Vocabulary columns of every feature occurrence and the sentence it is in."""
         index = self.index
-        named = [index[f] for f in features.named if f in index]
         placed = [(index[f], s) for f, s in features.placed if f in index]
-        parts_columns = [np.array(named, dtype=np.int64), np.array([c for c, _ in placed], dtype=np.int64)]
-        parts_sentences = [np.full(len(named), -1, dtype=np.int64), np.array([s for _, s in placed], dtype=np.int64)]
+        parts_columns = [np.array([c for c, _ in placed], dtype=np.int64)]
+        parts_sentences = [np.array([s for _, s in placed], dtype=np.int64)]
         for length, grams, sentences in (
             (2, features.bigrams, features.bigram_sentences),
             (3, features.trigrams, features.trigram_sentences),

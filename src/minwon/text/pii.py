@@ -128,6 +128,9 @@ def _personal_phone(candidate: str) -> bool:
 
 
 _HAS_DIGITS = re.compile(r"\d")
+# Cheap pre-checks: each expensive pattern runs only where its shape could occur.
+_LONG_NUMBER = re.compile(r"\d{3,}[\s.–-]?\d{3,}")
+_ADDRESS_HINT = re.compile(r"[로길동리가]\s?\d")
 _NAME_HINT = re.compile(r"성명|이름|고객명|가입자|명의자|예금주|신청인|민원인|보호자")
 
 
@@ -137,20 +140,21 @@ def find_pii(text: str) -> list[PiiSpan]:
     has_digits = _HAS_DIGITS.search(text) is not None
     if not has_digits and "@" not in text and not _NAME_HINT.search(text):
         return found  # nothing here could be personal data: skip the expensive patterns
-    for match in _RRN.finditer(text):
+    long_numbers = has_digits and _LONG_NUMBER.search(text) is not None
+    for match in _RRN.finditer(text) if long_numbers else ():
         digits = re.sub(r"\D", "", match.group(0))
         kind = rrn_kind(digits)
         if kind:
             found.append(PiiSpan(kind, match.start(), match.end()))
-    for match in _EMAIL.finditer(text):
+    for match in _EMAIL.finditer(text) if "@" in text else ():
         found.append(PiiSpan("email", match.start(), match.end()))
-    for match in _CARD.finditer(text):
+    for match in _CARD.finditer(text) if long_numbers else ():
         if luhn_valid(re.sub(r"\D", "", match.group(0))):
             found.append(PiiSpan("card", match.start(), match.end()))
-    for match in _PHONE.finditer(text):
+    for match in _PHONE.finditer(text) if long_numbers else ():
         if _personal_phone(match.group(0)):
             found.append(PiiSpan("phone", match.start(), match.end()))
-    for match in _ACCOUNT.finditer(text):
+    for match in _ACCOUNT.finditer(text) if long_numbers else ():
         digits = re.sub(r"\D", "", match.group(0))
         context = text[max(0, match.start() - 30) : match.start()]
         phone_shaped = digits.startswith("0") and len(digits) <= 11 and _PHONE.fullmatch(match.group(0))
@@ -158,7 +162,7 @@ def find_pii(text: str) -> list[PiiSpan]:
             continue
         if _ACCOUNT_CONTEXT.search(context) or (len(digits) >= 11 and not digits.startswith("0")):
             found.append(PiiSpan("account", match.start(), match.end()))
-    for pattern in (_ROAD_ADDRESS, _LOT_ADDRESS):
+    for pattern in (_ROAD_ADDRESS, _LOT_ADDRESS) if _ADDRESS_HINT.search(text) else ():
         for match in pattern.finditer(text):
             found.append(PiiSpan("address", match.start(), match.end()))
     for match in _NAME.finditer(text):
