@@ -8,7 +8,6 @@ different), written as JSONL and fed to `taskset -c 0 minwon analyze --jsonl`.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys

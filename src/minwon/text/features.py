@@ -2,6 +2,7 @@
 
 - `q:` / `qn:` cue phrases per category and their negated form (cues.py);
 - `lt:` / `lx:` lexicon terms and polarity/anger points (lexicon.py);
+- `w:` / `w2:` whole words (eojeol) and their first two letters;
 - `c:` character bigrams and trigrams of the text with spaces and punctuation removed,
   which survive typos and missing spaces that confuse the analyser.
 
@@ -17,6 +18,7 @@ with numpy over code points: in a Python loop they alone would halve the through
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +26,7 @@ import numpy as np
 from minwon.text.cues import cue_matches
 from minwon.text.lexicon import lexicon_matches
 
+_WORD = re.compile(r"[가-힣a-z0-9]+")
 _CODE_BITS = 21  # every Unicode code point fits in 21 bits, so a trigram fits in 63
 
 
@@ -93,6 +96,13 @@ def document_features(text: str, sentence_starts: list[int]) -> DocumentFeatures
     for start, features in lexicon_matches(text):
         number = sentence_of(start)
         placed.extend((feature, number) for feature in features)
+    for match in _WORD.finditer(text.lower()):
+        # Whole eojeol and their first two letters: a cheap stand-in for stems.
+        word = match.group(0)
+        number = sentence_of(match.start())
+        placed.append(("w:" + word, number))
+        if len(word) > 2:
+            placed.append(("w2:" + word[:2], number))
     bigrams, bigram_positions, trigrams, trigram_positions = char_grams(text)
     starts = np.array(sentence_starts or [0], dtype=np.int64)
     return DocumentFeatures(

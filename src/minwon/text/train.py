@@ -27,7 +27,7 @@ from minwon.text.sentences import split_sentences
 CHURN_LABELS = ("none", "risk", "churned")
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 MIN_DOCUMENT_FREQUENCY = 2
-CATEGORY_C = 8.0
+CATEGORY_C = 20.0
 OTHER_C = 4.0
 _MIN_POSITIVES_FOR_CV = 10
 
@@ -65,8 +65,10 @@ def _best_threshold(y: np.ndarray, probabilities: np.ndarray) -> float:
     return round(best, 3)
 
 
-def _binary(c: float) -> LogisticRegression:
-    return LogisticRegression(C=c, solver="liblinear", class_weight="balanced", max_iter=2000, random_state=0)
+def _binary(c: float, balanced: bool = True) -> LogisticRegression:
+    return LogisticRegression(
+        C=c, solver="liblinear", class_weight="balanced" if balanced else None, max_iter=2000, random_state=0
+    )
 
 
 def train(complaints: list[Document], general: list[Document]) -> LinearModel:
@@ -100,7 +102,7 @@ def train(complaints: list[Document], general: list[Document]) -> LinearModel:
             biases.append(-30.0)
             thresholds[code] = 0.5
             continue
-        model = _binary(CATEGORY_C)
+        model = _binary(CATEGORY_C, balanced=False)  # thresholds are tuned instead (bench: +0.005 F1)
         if y.sum() >= _MIN_POSITIVES_FOR_CV:
             held_probabilities = cross_val_predict(model, x_complaints, y, cv=folds, method="predict_proba")[:, 1]
             thresholds[code] = _best_threshold(y, held_probabilities)
