@@ -6,12 +6,14 @@ import argparse
 import sys
 
 from minwon.text import cli as text_cli
+from minwon.web import commands as web_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="minwon", description="minwon — 통신 민원 분석·처리 플랫폼")
     subparsers = parser.add_subparsers(dest="command", required=True)
     text_cli.add_commands(subparsers)
+    web_commands.add_commands(subparsers)
     return parser
 
 
