@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import Message
 from email.parser import BytesParser
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -238,7 +239,7 @@ _MAIL_HEADERS = frozenset(
 
 # --------------------------------------------------------------------------- HTML
 
-_CELL = "\x1f"  # stands for a table-cell boundary until lines are tidied
+_CELL = "\x00"  # stands for a table-cell boundary until lines are tidied (NULs in data are dropped)
 _SKIPPED = frozenset({"script", "style", "head", "title", "noscript", "template", "object", "svg"})
 _BLOCKS = frozenset(
     {
@@ -258,6 +259,18 @@ class _HtmlText(HTMLParser):
         self.skip = 0
         self.pre = 0
 
+    def _break(self, count: int) -> None:
+        """End the current line so that at least count line breaks follow the text."""
+        seen = 0
+        for piece in reversed(self.parts):
+            if piece.strip(" \t\n"):
+                break
+            seen += piece.count("\n")
+        else:
+            return  # nothing written yet: no leading blank lines
+        if seen < count:
+            self.parts.append("\n" * (count - seen))
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED:
             self.skip += 1
@@ -266,13 +279,14 @@ class _HtmlText(HTMLParser):
         elif tag == "br":
             self.parts.append("\n")
         elif tag == "p":
-            self.parts.append("\n\n")
+            self._break(2)
         elif tag == "li":
-            self.parts.append("\n- ")
+            self._break(1)
+            self.parts.append("- ")
         elif tag in ("td", "th"):
             self.parts.append(_CELL)
         elif tag in _BLOCKS:
-            self.parts.append("\n")
+            self._break(1)
         if tag == "pre":
             self.pre += 1
 
@@ -284,28 +298,35 @@ class _HtmlText(HTMLParser):
         if tag in _SKIPPED:
             self.skip = max(0, self.skip - 1)
         elif tag == "p":
-            self.parts.append("\n\n")
+            self._break(2)
         elif tag in _BLOCKS or tag == "li":
-            self.parts.append("\n")
+            self._break(1)
         if tag == "pre":
             self.pre = max(0, self.pre - 1)
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
+            data = data.replace(_CELL, "")
             self.parts.append(data if self.pre else _SPACES.sub(" ", data))
 
 
-# Outlook's conditional comments (<![if !supportLists]>) are not HTML; html.parser
-# reads them as marked sections and may stop on them.
-_MARKED_SECTION = re.compile(r"<!\[(?:if|endif)[^\]>]*\]>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_HIDDEN_ELEMENT = re.compile(r"<(script|style|head|title)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+# html.parser stops with AssertionError on a "<![" that opens no marked section it knows
+# (Outlook's <![if !supportLists]> is fine); such text is shown, not parsed.
+_BAD_MARKED_SECTION = re.compile(r"<!\[(?!\s*(?:temp|cdata|ignore|include|rcdata|if|else|endif)\b)", re.IGNORECASE)
 
 
 def _html_to_text(html: str) -> str:
     parser = _HtmlText()
-    parser.feed(_MARKED_SECTION.sub("", html))
-    parser.close()
+    try:
+        parser.feed(_BAD_MARKED_SECTION.sub("&lt;![", html))
+        parser.close()
+        text = "".join(parser.parts)
+    except AssertionError:  # a last resort: keep the words, lose the layout
+        text = unescape(_TAG.sub(" ", _HIDDEN_ELEMENT.sub(" ", html)))
     lines = []
-    for line in "".join(parser.parts).replace("\xa0", " ").split("\n"):
+    for line in text.replace("\xa0", " ").split("\n"):
         if _CELL in line:
             line = " | ".join(cell.strip() for cell in line.split(_CELL) if cell.strip())
         lines.append(line.strip())
@@ -353,10 +374,29 @@ def _unflow(text: str, delsp: bool) -> str:
 
 
 def _part_name(part: Message) -> str | None:
-    name = part.get_filename() or part.get_param("name")
-    if not isinstance(name, str) or not name.strip():
-        return None
-    return unicodedata.normalize("NFC", _decode_words(_FOLD.sub("", name)).strip())
+    """The file name of a part (Content-Disposition filename, else Content-Type name).
+
+    Read from the raw header, not through policy.default, which turns raw 8-bit bytes
+    into U+FFFD and reads RFC 2231 values in ks_c_5601-1987 as EUC-KR.
+    """
+    for header, param in (("content-disposition", "filename"), ("content-type", "name")):
+        raw = _raw_header(part, header)
+        if raw is None:
+            continue
+        probe = Message()  # compat32: parameters are parsed from the raw string as is
+        probe[header] = _restore_text(raw)  # raw 8-bit bytes would become U+FFFD in the probe too
+        value = probe.get_param(param, header=header)
+        if isinstance(value, tuple):  # RFC 2231: (charset, language, %-decoded as Latin-1)
+            charset, _, text = value
+            name = _decode(str(text).encode("latin-1", errors="surrogateescape"), charset or None)
+        elif isinstance(value, str):
+            name = _decode_words(value)
+        else:
+            continue
+        name = unicodedata.normalize("NFC", _SPACES.sub(" ", name).strip())
+        if name:
+            return name
+    return None
 
 
 def _leaf_text(part: Message) -> str:
