@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit bench eval train clean
+.PHONY: install run examples test lint typecheck unit bench eval train clean
 
 install: $(STAMP)
 
@@ -14,8 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Until the case service exists, "run" analyses the bundled example complaints.
+# The platform on the embedded SQLite database (./var/), with demo data, at http://127.0.0.1:8000
 run: install
+	$(BIN)/minwon serve --demo --host 127.0.0.1 --port 8000
+
+# The analysis engine on the bundled example complaints.
+examples: install
 	$(BIN)/minwon analyze --format table src/minwon/text/examples
 
 lint: install

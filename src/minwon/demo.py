@@ -34,6 +34,7 @@ REGIONS = [
     ("광주광역시", 3), ("대전광역시", 3), ("울산광역시", 2), ("제주특별자치도", 1), ("세종특별자치시", 1),
 ]
 PRODUCTS = ["mobile", "internet", "iptv", "landline", "wifi"]
+_DEMO_CUSTOMERS = 1600
 
 
 def _ensure_accounts(session: Session, secret: str) -> None:
@@ -75,27 +76,31 @@ def load_demo_data(sessions: sessionmaker[Session], secret: str, cases: int = 20
     created = 0
     with sessions() as session:
         people = []
-        for number in range(200):
+        for number in range(_DEMO_CUSTOMERS):
             people.append(
                 register_customer(
-                    session, f"고객{number:03d}", f"010-{5000 + number:04d}-{rng.randint(0, 9999):04d}",
+                    session, f"고객{number:03d}", f"010-{5000 + number // 10:04d}-{number % 10}{rng.randint(0, 999):03d}",
                     date(1950 + rng.randint(0, 55), rng.randint(1, 12), rng.randint(1, 28)), secret,
                     rng.choices(regions, weights)[0],
                 )
             )
         session.commit()
         agent = session.get_one(User, system.id)
-        for index in range(existing, cases):
-            at = now - timedelta(days=90) + timedelta(seconds=int(90 * 86400 * index / cases) + rng.randint(0, 3000))
+        # Some complaints are repeat contacts and join an open case, so keep filing until
+        # there are enough cases; the filing times still run evenly over 90 days.
+        index = 0
+        while existing + created < cases:
+            index += 1
+            at = now - timedelta(days=90) + timedelta(seconds=int(90 * 86400 * min(index / (cases * 1.3), 1.0)) + rng.randint(0, 3000))
             customer = rng.choice(people)
             complaint = ComplaintInput(
                 text=rng.choice(texts), channel=rng.choice(["web", "agent", "email", "api", "import"]),
                 submitted_by=agent, customer_id=customer.id, product=rng.choice(PRODUCTS),
                 region=customer.region,
             )
-            open_complaint(session, complaint, now=at)
-            created += 1
-            if created % 200 == 0:
+            if open_complaint(session, complaint, now=at).created:
+                created += 1
+            if index % 200 == 0:
                 session.commit()
         session.commit()
     return created

@@ -37,7 +37,8 @@ def test_customer_files_a_complaint_and_sees_it(api: Api) -> None:
     )
     assert response.status_code == 201, response.text
     body = response.json()
-    assert body["case_number"] and body["state"] in ("received", "assigned")
+    # customer1 may already have an open case on this problem (other tests): then it is linked
+    assert body["case_number"] and body["state"] in ("received", "assigned", "in_progress")
     assert body["owner_team"]
     assert "접수번호" in body["message"] or "연결" in body["message"]
     assert body["deadlines"]["first_response"]["due_at"]

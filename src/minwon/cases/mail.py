@@ -128,6 +128,12 @@ def _restore_bytes(text: str) -> bytes | None:
         return None
 
 
+def _restore_text(value: str) -> str:
+    """A header value with the raw 8-bit bytes in it decoded (UTF-8, else CP949)."""
+    raw = _restore_bytes(value)
+    return value if raw is None or raw.isascii() else _decode(raw, None)
+
+
 # --------------------------------------------------------------------------- headers
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
@@ -154,8 +160,7 @@ def _decode_words(value: str) -> str:
         pending_charset = None
 
     def literal(text: str) -> None:
-        raw = _restore_bytes(text)
-        out.append(text if raw is None or raw.isascii() else _decode(raw, None))
+        out.append(_restore_text(text))
 
     position = 0
     for match in _ENCODED_WORD.finditer(value):
@@ -210,11 +215,6 @@ def _sender(message: Message) -> tuple[str | None, str | None]:
             display = unicodedata.normalize("NFC", _SPACES.sub(" ", _decode_words(name)).strip())
             return (_restore_text(address), display or None)
     return (None, None)
-
-
-def _restore_text(value: str) -> str:
-    raw = _restore_bytes(value)
-    return value if raw is None or raw.isascii() else _decode(raw, None)
 
 
 def _sent_at(message: Message) -> datetime | None:
@@ -388,7 +388,10 @@ def _part_name(part: Message) -> str | None:
         value = probe.get_param(param, header=header)
         if isinstance(value, tuple):  # RFC 2231: (charset, language, %-decoded as Latin-1)
             charset, _, text = value
-            name = _decode(str(text).encode("latin-1", errors="surrogateescape"), charset or None)
+            try:
+                name = _decode(str(text).encode("latin-1"), charset or None)
+            except UnicodeEncodeError:  # raw 8-bit bytes inside the value, already decoded
+                name = str(text)
         elif isinstance(value, str):
             name = _decode_words(value)
         else:
@@ -416,16 +419,16 @@ def _body(part: Message, attachments: list[str]) -> tuple[str, str] | None:
 
     kind is "plain" or "html". multipart/alternative keeps the first non-empty
     text/plain alternative, else the first non-empty other one; other multiparts (mixed,
-    related, signed, report) join the text of their body parts.
+    related, signed, report) join the text of their body parts. A text part with a file
+    name or "Content-Disposition: attachment" is an attachment, as is every other leaf
+    (a forwarded message/rfc822 included).
     """
     content_type = part.get_content_type()
     if part.get_content_maintype() == "multipart":
         children = part.get_payload()
         if not isinstance(children, list):
-            # No boundary, or one that never occurs: the parser keeps the body as text.
-            raw = _restore_bytes(str(children or ""))
-            text = _tidy(_decode(raw, part.get_content_charset()) if raw is not None else str(children))
-            return ("plain", text) if text.strip() else None
+            # Without its boundary the parts cannot be told apart; a person has to look.
+            raise MailError(f"MIME 구조가 깨졌습니다({content_type}의 경계(boundary)를 찾을 수 없습니다)")
         results = [_body(child, attachments) for child in children if isinstance(child, Message)]
         found = [result for result in results if result is not None]
         if not found:
@@ -491,30 +494,39 @@ def _parse(data: bytes, source: str) -> MailMessage:
     )
 
 
-def _is_mbox(path: Path, data: bytes) -> bool:
-    if path.suffix.lower() == ".eml":
-        return False
-    return path.suffix.lower() == ".mbox" or data.startswith(b"From ")
+def _read(path: Path, limit: int = -1) -> bytes | MailError:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit)
+    except OSError as exc:
+        return MailError(f"파일을 읽을 수 없습니다({exc.strerror or exc})")
 
 
 def _one_file(path: Path) -> Iterator[MailMessage | tuple[str, MailError, bytes]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield (path.name, MailError(f"파일을 읽을 수 없습니다({exc.strerror or exc})"), b"")
+    head = _read(path, 4096)
+    if isinstance(head, MailError):
+        yield (path.name, head, b"")
         return
-    if not _is_mbox(path, data):
-        yield _attempt(data, path.name)
+    from_line = head.lstrip(b"\r\n").startswith(b"From ")
+    suffix = path.suffix.lower()
+    if suffix == ".eml" or not (from_line or suffix == ".mbox"):
+        data = _read(path)
+        yield (path.name, data, b"") if isinstance(data, MailError) else _attempt(data, path.name)
+        return
+    if not from_line:
+        # mailbox.mbox would silently skip whatever comes before the first "From " line.
+        data = _read(path)
+        error = MailError("mbox 파일이 'From ' 줄로 시작하지 않습니다(비어 있거나 mbox 형식이 아닙니다)")
+        yield (path.name, data if isinstance(data, MailError) else error, b"" if isinstance(data, MailError) else data)
         return
     try:
         box = mailbox.mbox(path, create=False)
+        keys = box.keys()
     except (OSError, mailbox.Error) as exc:
-        yield (path.name, MailError(f"mbox 파일을 열 수 없습니다({exc})"), data)
+        data = _read(path)
+        yield (path.name, MailError(f"mbox 파일을 열 수 없습니다({exc})"), b"" if isinstance(data, MailError) else data)
         return
     try:
-        keys = box.keys()
-        if not keys:
-            yield (path.name, MailError("mbox 파일에 메일이 없습니다"), data)
         for index, key in enumerate(keys, start=1):
             source = f"{path.name}#{index}"
             try:

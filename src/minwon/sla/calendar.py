@@ -121,7 +121,9 @@ class BusinessCalendar:
                 if end <= start:
                     raise ValueError(f"weekday {weekday}: interval {opens}–{closes} is empty or crosses midnight")
                 if spans and start < spans[-1][1]:
-                    raise ValueError(f"weekday {weekday}: intervals must be sorted and must not overlap ({opens} starts too early)")
+                    raise ValueError(
+                        f"weekday {weekday}: intervals must be sorted and must not overlap ({opens} starts too early)"
+                    )
                 spans.append((start, end))
             week.append(tuple(spans))
         return tuple(week)

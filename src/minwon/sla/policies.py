@@ -87,7 +87,9 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(f"a duration must be a string like '4h', got {type(text).__name__} {text!r}")
     match = _DURATION.fullmatch(text)
     if not text or match is None:
-        raise ValueError(f"cannot parse duration {text!r}: expected <n>d, <n>h and/or <n>m in that order, e.g. '90m', '4h', '2d', '1h30m'")
+        raise ValueError(
+            f"cannot parse duration {text!r}: expected <n>d, <n>h and/or <n>m in that order, e.g. '90m', '4h', '2d', '1h30m'"
+        )
     days, hours, minutes = (int(match.group(unit) or 0) for unit in "dhm")
     value = timedelta(days=days, hours=hours, minutes=minutes)
     if value <= timedelta(0):
@@ -145,7 +147,9 @@ class Policies:
     def __init__(self, entries: Mapping[tuple[str, str], Policy], source: str = "<policies>") -> None:
         missing = [priority for priority in PRIORITIES if (FALLBACK, priority) not in entries]
         if missing:
-            raise PolicyError(f"{source}: {_key_path('policy', FALLBACK)}: missing priorities {', '.join(missing)} (the fallback must define all four)")
+            raise PolicyError(
+                f"{source}: {_key_path('policy', FALLBACK)}: missing priorities {', '.join(missing)} (the fallback must define all four)"
+            )
         self._entries = dict(entries)
         self.source = source
 
@@ -171,9 +175,9 @@ class Policies:
         """The strictest deadline of each kind among the case's categories.
 
         Each category contributes its own entry for *priority* (or the ``"*"`` entry); no
-        category at all means ``"*"``. Without *opened_at*, "strictest" is the shortest
-        duration, a 24/7 target winning a tie against a business one (24/7 time runs at
-        least as fast). With *opened_at*, targets on different calendars are compared by the
+        category at all, or ``"*"`` given as a category, means the ``"*"`` entry. Without
+        *opened_at*, "strictest" is the shortest duration, a 24/7 target winning a tie
+        against a business one (24/7 time runs at least as fast). With *opened_at*, targets on different calendars are compared by the
         actual deadline they give from that instant (``calendars`` defaults to
         :func:`default_calendars`), then as above. ``visit_booking`` is set when any
         category has one.
@@ -181,7 +185,7 @@ class Policies:
         _check_priority(priority)
         codes = tuple(dict.fromkeys(categories))
         for code in codes:
-            if code not in CATEGORY_CODES:
+            if code != FALLBACK and code not in CATEGORY_CODES:
                 raise PolicyError(f"unknown category {code!r}; expected one of {', '.join(CATEGORY_CODES)}")
         entries = [self.get(code, priority) for code in codes] or [self._entries[(FALLBACK, priority)]]
         if opened_at is not None:
@@ -246,7 +250,7 @@ def parse_policies(text: str, source: str = "<string>") -> Policies:
     entries: dict[tuple[str, str], Policy] = {}
     for category, by_priority in table.items():
         if category != FALLBACK and category not in CATEGORY_CODES:
-            raise fail(f"unknown category; expected \"*\" or one of {', '.join(CATEGORY_CODES)}", "policy", category)
+            raise fail(f'unknown category; expected "*" or one of {", ".join(CATEGORY_CODES)}', "policy", category)
         if not isinstance(by_priority, dict):
             raise fail("must be a table of priorities", "policy", category)
         for priority, entry in by_priority.items():
@@ -259,8 +263,7 @@ def parse_policies(text: str, source: str = "<string>") -> Policies:
 
 
 def _parse_entry(
-    entry: dict[str, Any], fail: Callable[..., PolicyError],
-    where: tuple[str, ...], category: str, priority: str
+    entry: dict[str, Any], fail: Callable[..., PolicyError], where: tuple[str, ...], category: str, priority: str
 ) -> Policy:
     for key in entry:
         if key not in (*DEADLINE_KINDS, "calendar"):
@@ -270,7 +273,11 @@ def _parse_entry(
             raise fail(f"missing key {key!r}", *where)
     calendar = entry["calendar"]
     if calendar not in CALENDAR_NAMES:
-        raise fail(f"unknown calendar {calendar!r}; expected one of {', '.join(repr(name) for name in CALENDAR_NAMES)}", *where, "calendar")
+        raise fail(
+            f"unknown calendar {calendar!r}; expected one of {', '.join(repr(name) for name in CALENDAR_NAMES)}",
+            *where,
+            "calendar",
+        )
 
     targets: dict[str, Target] = {}
     for kind in DEADLINE_KINDS:

@@ -159,7 +159,7 @@ def _table_row(record: dict[str, Any]) -> str:
     codes = ",".join(c["code"] for c in record["categories"]) or "-"
     summary = record["summary"].replace("\n", " ")
     return (
-        f"{str(record['id'])[:24]:24s} {'예' if record['is_complaint'] else '아니오':4s} {codes[:38]:38s} "
+        f"{str(record['id'])[:24]:24s} {'예' if record['is_complaint'] else '아니오':4s} {codes:38s} "
         f"{record['churn']:8s} {record['sentiment']['label']:9s} {record['sentiment']['anger']:5.2f}  {summary[:70]}\n"
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from minwon.accounts import views as account_views
@@ -73,6 +73,10 @@ def create_app(settings: Settings | None = None, apply_migrations: bool = True) 
     errors.install(app)
     app.include_router(account_views.router)
     app.include_router(case_views.router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:
