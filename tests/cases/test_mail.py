@@ -413,6 +413,16 @@ def test_an_empty_body_raises_mail_error(data: bytes, words: str) -> None:
         parse_message(data, "empty.eml")
 
 
+@pytest.mark.parametrize("content_type", [b"multipart/mixed", b"multipart/mixed; boundary=NEVER-SEEN"])
+def test_a_multipart_whose_boundary_cannot_be_found_raises(content_type: bytes) -> None:
+    data = raw_mail(
+        [b"From: a@example.kr", b"MIME-Version: 1.0", b"Content-Type: " + content_type],
+        b"--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + COMPLAINT.encode() + b"\r\n--XX--\r\n",
+    )
+    with pytest.raises(MailError, match="경계"):
+        parse_message(data, "broken.eml")
+
+
 def test_a_message_with_only_an_attachment_names_it_in_the_error() -> None:
     mail = EmailMessage()
     mail["From"] = "a@example.kr"
@@ -460,11 +470,13 @@ def test_mbox_suffix_and_an_eml_with_a_from_line(tmp_path: Path) -> None:
     assert (message.source, message.sender, message.text) == ("saved.eml", "a@example.kr", COMPLAINT)
 
 
-def test_an_empty_mbox_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "empty.mbox").write_bytes(b"")
-    assert [(item[0], type(item[1]), item[2]) for item in iter_messages(tmp_path / "empty.mbox") if isinstance(item, tuple)] == [
-        ("empty.mbox", MailError, b"")
-    ]
+@pytest.mark.parametrize("content", [b"", raw_mail([b"From: a@example.kr"], COMPLAINT.encode())], ids=["empty", "no-from-line"])
+def test_an_mbox_without_a_from_line_is_yielded_whole_as_an_error(tmp_path: Path, content: bytes) -> None:
+    # mailbox.mbox would silently skip what precedes the first "From " line.
+    (tmp_path / "odd.mbox").write_bytes(content)
+    items = list(iter_messages(tmp_path / "odd.mbox"))
+    assert [(item[0], item[2]) for item in items if isinstance(item, tuple)] == [("odd.mbox", content)]
+    assert len(items) == 1 and isinstance(items[0][1], MailError) and "From" in str(items[0][1])
 
 
 def test_a_folder_yields_every_file_sorted_by_name_and_errors_as_values(tmp_path: Path) -> None:
@@ -482,6 +494,17 @@ def test_a_folder_yields_every_file_sorted_by_name_and_errors_as_values(tmp_path
     sources = [item.source if isinstance(item, MailMessage) else item[0] for item in items]
     assert sources == ["a.eml", "b.eml", "c.bin", "d.mbox#1", "d.mbox#2"]
     assert isinstance(items[2], tuple) and items[2][2] == b"\x00\x01\x02 not mail"
+
+
+def test_a_single_eml_file_and_a_folder_without_files(tmp_path: Path) -> None:
+    path = tmp_path / "민원.eml"
+    path.write_bytes(raw_mail([b"From: a@example.kr", b"Subject: " + b64_word("요금", "utf-8")], COMPLAINT.encode()))
+    message = only_message(list(iter_messages(path)))
+    assert (message.source, message.subject, message.text) == ("민원.eml", "요금", COMPLAINT)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "x.eml").mkdir()  # a sub-folder, even one named like a mail, is not read
+    assert list(iter_messages(folder)) == []
 
 
 def test_a_missing_path_is_yielded_not_raised(tmp_path: Path) -> None:

@@ -502,6 +502,12 @@ def _read(path: Path, limit: int = -1) -> bytes | MailError:
         return MailError(f"파일을 읽을 수 없습니다({exc.strerror or exc})")
 
 
+def _failure(path: Path, error: MailError) -> tuple[str, MailError, bytes]:
+    """The error with the file's bytes, or the read error if even they cannot be had."""
+    data = _read(path)
+    return (path.name, data, b"") if isinstance(data, MailError) else (path.name, error, data)
+
+
 def _one_file(path: Path) -> Iterator[MailMessage | tuple[str, MailError, bytes]]:
     head = _read(path, 4096)
     if isinstance(head, MailError):
@@ -515,18 +521,19 @@ def _one_file(path: Path) -> Iterator[MailMessage | tuple[str, MailError, bytes]
         return
     if not from_line:
         # mailbox.mbox would silently skip whatever comes before the first "From " line.
-        data = _read(path)
-        error = MailError("mbox 파일이 'From ' 줄로 시작하지 않습니다(비어 있거나 mbox 형식이 아닙니다)")
-        yield (path.name, data if isinstance(data, MailError) else error, b"" if isinstance(data, MailError) else data)
+        yield _failure(path, MailError("mbox 파일이 'From ' 줄로 시작하지 않습니다(비어 있거나 mbox 형식이 아닙니다)"))
         return
     try:
         box = mailbox.mbox(path, create=False)
-        keys = box.keys()
     except (OSError, mailbox.Error) as exc:
-        data = _read(path)
-        yield (path.name, MailError(f"mbox 파일을 열 수 없습니다({exc})"), b"" if isinstance(data, MailError) else data)
+        yield _failure(path, MailError(f"mbox 파일을 열 수 없습니다({exc})"))
         return
     try:
+        try:
+            keys = box.keys()
+        except (OSError, mailbox.Error) as exc:
+            yield _failure(path, MailError(f"mbox 파일을 읽을 수 없습니다({exc})"))
+            return
         for index, key in enumerate(keys, start=1):
             source = f"{path.name}#{index}"
             try:

@@ -2,7 +2,6 @@
 
 - `q:` / `qn:` cue phrases per category and their negated form (cues.py);
 - `lt:` / `lx:` lexicon terms and polarity/anger points (lexicon.py);
-- `w:` / `w2:` whole words (eojeol) and their first two letters;
 - `c:` character bigrams and trigrams of the text with spaces and punctuation removed,
   which survive typos and missing spaces that confuse the analyser.
 
@@ -17,8 +16,6 @@ with numpy over code points: in a Python loop they alone would halve the through
 
 from __future__ import annotations
 
-import bisect
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,13 +23,13 @@ import numpy as np
 from minwon.text.cues import cue_matches
 from minwon.text.lexicon import lexicon_matches
 
-_WORD = re.compile(r"[가-힣a-z0-9]+")
 _CODE_BITS = 21  # every Unicode code point fits in 21 bits, so a trigram fits in 63
 
 
 @dataclass
 class DocumentFeatures:
-    placed: list[tuple[str, int]]  # (feature, sentence number)
+    names: list[str]  # cue, lexicon and word features
+    name_sentences: np.ndarray  # the sentence of each
     bigrams: np.ndarray  # uint64 ids of character bigrams
     bigram_sentences: np.ndarray
     trigrams: np.ndarray
@@ -40,7 +37,7 @@ class DocumentFeatures:
 
     def strings(self) -> list[str]:
         """Every feature as a string (for training and vocabulary building)."""
-        return [f for f, _ in self.placed] + [decode_gram(g, 2) for g in self.bigrams.tolist()] + [
+        return self.names + [decode_gram(g, 2) for g in self.bigrams.tolist()] + [
             decode_gram(g, 3) for g in self.trigrams.tolist()
         ]
 
@@ -87,28 +84,26 @@ def encode_gram(feature: str) -> tuple[int, int]:
 
 
 def document_features(text: str, sentence_starts: list[int]) -> DocumentFeatures:
-    def sentence_of(offset: int) -> int:
-        return max(bisect.bisect_right(sentence_starts, offset) - 1, 0)
-
-    placed: list[tuple[str, int]] = []
+    names: list[str] = []
+    offsets: list[int] = []
     for name, start, negated in cue_matches(text):
-        placed.append((("qn:" if negated else "q:") + name, sentence_of(start)))
+        names.append(("qn:" if negated else "q:") + name)
+        offsets.append(start)
     for start, features in lexicon_matches(text):
-        number = sentence_of(start)
-        placed.extend((feature, number) for feature in features)
-    for match in _WORD.finditer(text.lower()):
-        # Whole eojeol and their first two letters: a cheap stand-in for stems.
-        word = match.group(0)
-        number = sentence_of(match.start())
-        placed.append(("w:" + word, number))
-        if len(word) > 2:
-            placed.append(("w2:" + word[:2], number))
+        names.extend(features)
+        offsets.extend([start] * len(features))
     bigrams, bigram_positions, trigrams, trigram_positions = char_grams(text)
     starts = np.array(sentence_starts or [0], dtype=np.int64)
+
+    def sentences_of(positions: np.ndarray | list[int]) -> np.ndarray:
+        found = np.searchsorted(starts, np.asarray(positions, dtype=np.int64), side="right") - 1
+        return np.maximum(found, 0)
+
     return DocumentFeatures(
-        placed=placed,
+        names=names,
+        name_sentences=sentences_of(offsets),
         bigrams=bigrams,
-        bigram_sentences=np.maximum(np.searchsorted(starts, bigram_positions, side="right") - 1, 0),
+        bigram_sentences=sentences_of(bigram_positions),
         trigrams=trigrams,
-        trigram_sentences=np.maximum(np.searchsorted(starts, trigram_positions, side="right") - 1, 0),
+        trigram_sentences=sentences_of(trigram_positions),
     )

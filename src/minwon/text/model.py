@@ -56,10 +56,11 @@ class LinearModel:
 
     def columns(self, features: DocumentFeatures) -> tuple[np.ndarray, np.ndarray]:
         """Vocabulary columns of every feature occurrence and the sentence it is in."""
-        index = self.index
-        placed = [(index[f], s) for f, s in features.placed if f in index]
-        parts_columns = [np.array([c for c, _ in placed], dtype=np.int64)]
-        parts_sentences = [np.array([s for _, s in placed], dtype=np.int64)]
+        lookup = self.index.get
+        named = np.fromiter((lookup(f, -1) for f in features.names), dtype=np.int64, count=len(features.names))
+        known_names = named >= 0
+        parts_columns = [named[known_names]]
+        parts_sentences = [features.name_sentences[known_names]]
         for length, grams, sentences in (
             (2, features.bigrams, features.bigram_sentences),
             (3, features.trigrams, features.trigram_sentences),
