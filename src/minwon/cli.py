@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from minwon.cases import commands as case_commands
 from minwon.text import cli as text_cli
 from minwon.web import commands as web_commands
 
@@ -14,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True)
     text_cli.add_commands(subparsers)
     web_commands.add_commands(subparsers)
+    case_commands.add_commands(subparsers)
     return parser
 
 

@@ -1,0 +1,7 @@
+"""Webhook subscriptions (/api/v1/webhooks)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api/v1", tags=["webhooks"])
