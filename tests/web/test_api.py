@@ -95,3 +95,20 @@ def test_rrn_in_the_text_is_masked_before_it_is_stored(api: Api) -> None:
     assert "주민등록번호" in response.json()["message"]
     detail = api.get(f"/api/v1/cases/{response.json()['case_number']}", "supervisor1").json()
     assert all("900101-1234568" not in c["text"] for c in detail["contacts"])
+
+
+def test_unmasked_text_only_for_supervisors_and_every_read_is_audited(api: Api) -> None:
+    number = api.post(
+        "/api/v1/complaints", "customer1", json={"text": "연락처는 010-2345-6789 입니다. 인터넷이 끊겨요.", "channel": "web"}
+    ).json()["case_number"]
+    detail = api.get(f"/api/v1/cases/{number}", "supervisor1").json()
+    contact = detail["contacts"][-1]
+    assert "010-2345-6789" not in contact["text"] and "[전화번호]" in contact["text"]
+    path = f"/api/v1/cases/{number}/contacts/{contact['id']}/raw"
+    assert api.get(path, "agent1").status_code in (403, 404)
+    assert api.get(path, "customer1").status_code == 403
+    raw = api.get(path, "supervisor1")
+    assert raw.status_code == 200 and "010-2345-6789" in raw.json()["text"]
+    log = api.get("/api/v1/audit", "admin").json()
+    assert any(entry["target"] == f"{number}/{contact['id']}" and entry["action"] == "reveal_contact" for entry in log)
+    assert api.get("/api/v1/audit", "supervisor1").status_code == 403

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from minwon.accounts.models import Team, User
 from minwon.cases import service
-from minwon.cases.models import STATE_NAMES_KO, Case, CaseEvent, IdempotencyRecord
+from minwon.cases.models import STATE_NAMES_KO, AuditRecord, Case, CaseEvent, IdempotencyRecord
 from minwon.cases.schemas import (
     CaseOut,
     CaseSummary,
@@ -151,7 +151,8 @@ def _case_out(session: Session, case: Case, user: User) -> CaseOut:
             for e in events
         ],
         contacts=[
-            {"channel": c.channel, "received_at": c.received_at.isoformat(), "text": c.masked_text} for c in case.contacts
+            {"id": c.id, "channel": c.channel, "received_at": c.received_at.isoformat(), "text": c.masked_text}
+            for c in case.contacts
         ],
     )
 
@@ -221,3 +222,25 @@ def confirm_case(number: str, body: ConfirmIn, session: SessionDep, user: UserDe
         case = visible_case(session, user, number)
         service.customer_confirms(session, case, user, body.accepted, body.note)
     return _case_out(session, case, user)
+
+
+@router.get("/cases/{number}/contacts/{contact_id}/raw", summary="원문 보기 (개인정보 포함, 감사 기록)")
+def reveal_contact(number: str, contact_id: int, session: SessionDep, user: StaffDep) -> dict[str, Any]:
+    """The unmasked text of one contact: supervisors and admins only, and every read is audited."""
+    if user.role not in ("supervisor", "admin"):
+        raise HTTPException(status_code=403, detail="개인정보가 담긴 원문은 관리자만 볼 수 있습니다.")
+    with committing(session):
+        case = visible_case(session, user, number)
+        contact = next((c for c in case.contacts if c.id == contact_id), None)
+        if contact is None:
+            raise HTTPException(status_code=404, detail="해당 접수 내용을 찾을 수 없습니다.")
+        session.add(AuditRecord(user_id=user.id, action="reveal_contact", target=f"{case.number}/{contact.id}", at=utcnow()))
+    return {"case_number": case.number, "contact_id": contact.id, "text": contact.raw_text}
+
+
+@router.get("/audit", summary="개인정보 열람 기록 (관리자)")
+def audit_log(session: SessionDep, user: StaffDep, limit: int = 100) -> list[dict[str, Any]]:
+    if user.role != "admin":
+        raise HTTPException(status_code=403, detail="열람 기록은 시스템 관리자만 볼 수 있습니다.")
+    records = session.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(max(1, min(limit, 1000))))
+    return [{"at": r.at.isoformat(), "user_id": r.user_id, "action": r.action, "target": r.target} for r in records]
