@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
-from datetime import date
+import secrets
+from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minwon.customers.models import Customer
+from minwon.customers.models import Customer, OneTimeCode
 
 _NOT_DIGITS = re.compile(r"\D")
 
@@ -57,4 +60,63 @@ def register_customer(
     )
     session.add(customer)
     session.flush()
+    return customer
+
+
+# ---------------------------------------------------------------- one-time codes
+
+CODE_LIFETIME_MINUTES = 5
+MAX_ATTEMPTS = 5
+log = logging.getLogger("minwon.identity")
+
+
+class CodeSender(Protocol):
+    def send(self, phone: str, code: str) -> None: ...
+
+
+class LogSender:
+    """Development sender: writes the code to the log instead of an SMS gateway."""
+
+    def send(self, phone: str, code: str) -> None:
+        log.warning("인증번호(개발용 로그 발송) %s → %s", mask_phone(phone), code)
+
+
+def _code_hash(code: str, secret: str) -> str:
+    return hmac.new(secret.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def request_code(session: Session, phone: str, birth_date: date, secret: str, sender: CodeSender, now: datetime) -> bool:
+    """Send a code when phone and birth date match a customer; the caller answers the same either way."""
+    customer = find_customer(session, phone, birth_date, secret)
+    if customer is None:
+        return False
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    session.add(
+        OneTimeCode(
+            customer_id=customer.id, code_hash=_code_hash(code, secret), created_at=now,
+            expires_at=now + timedelta(minutes=CODE_LIFETIME_MINUTES), attempts=0,
+        )
+    )
+    session.flush()
+    sender.send(phone, code)
+    return True
+
+
+def verify_code(session: Session, phone: str, birth_date: date, code: str, secret: str, now: datetime) -> Customer:
+    customer = find_customer(session, phone, birth_date, secret)
+    failure = IdentityError("인증번호가 올바르지 않거나 만료되었습니다. 인증번호를 다시 요청해 주세요.")
+    if customer is None:
+        raise failure
+    pending = session.scalar(
+        select(OneTimeCode)
+        .where(OneTimeCode.customer_id == customer.id, OneTimeCode.used_at.is_(None))
+        .order_by(OneTimeCode.id.desc())
+    )
+    if pending is None or pending.expires_at < now or pending.attempts >= MAX_ATTEMPTS:
+        raise failure
+    pending.attempts += 1
+    if not hmac.compare_digest(pending.code_hash, _code_hash(code.strip(), secret)):
+        session.flush()
+        raise failure
+    pending.used_at = now
     return customer

@@ -12,6 +12,7 @@ from minwon.accounts import views as account_views
 from minwon.cases import search_views
 from minwon.cases import views as case_views
 from minwon.config import Settings, get_settings
+from minwon.customers import views as identity_views
 from minwon.db import make_engine, migrate, session_factory
 from minwon.web import errors
 from minwon.webhooks import views as webhook_views
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, apply_migrations: bool = True) 
     app.state.sessions = session_factory(engine)
     errors.install(app)
     app.include_router(account_views.router)
+    app.include_router(identity_views.router)
     app.include_router(search_views.router)
     app.include_router(case_views.router)
     app.include_router(webhook_views.router)
