@@ -2,7 +2,7 @@
 
 from minwon.accounts.models import Team, User
 from minwon.cases.models import AuditRecord, Case, CaseEvent, Contact, IdempotencyRecord
-from minwon.customers.models import Customer
+from minwon.customers.models import Customer, OneTimeCode
 from minwon.webhooks.models import WebhookDelivery, WebhookSubscription  # noqa: F401  (registers the tables)
 
-__all__ = ["AuditRecord", "Case", "CaseEvent", "Contact", "Customer", "IdempotencyRecord", "Team", "User"]
+__all__ = ["AuditRecord", "Case", "CaseEvent", "Contact", "Customer", "IdempotencyRecord", "OneTimeCode", "Team", "User"]

@@ -17,7 +17,7 @@ class ComplaintIn(BaseModel):
     channel: Channel
     product: str | None = Field(default=None, max_length=32)
     region: str | None = Field(default=None, max_length=32)
-    customer: int | None = Field(default=None, description="상담원이 고객을 대신해 접수할 때 고객 번호")
+    customer: int | None = Field(default=None, ge=1, le=2**31 - 1, description="상담원이 고객을 대신해 접수할 때 고객 번호")
 
 
 class Deadline(BaseModel):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Header, HTTPException
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from minwon.cases.schemas import (
     StateIn,
     TransferIn,
 )
+from minwon.customers.models import Customer
 from minwon.db import utcnow
 from minwon.sla.service import case_deadlines
 from minwon.text.analysis import CATEGORY_NAMES_KO
@@ -89,6 +91,10 @@ def file_complaint(
 ) -> ComplaintOut:
     if user.role == "customer" and body.customer is not None and body.customer != user.customer_id:
         raise HTTPException(status_code=403, detail="고객은 다른 고객을 대신해 민원을 접수할 수 없습니다.")
+    if body.customer is not None and session.get(Customer, body.customer) is None:
+        raise RequestValidationError(
+            [{"type": "customer_unknown", "loc": ("body", "customer"), "msg": "unknown customer", "input": None}]
+        )
     complaint = service.ComplaintInput(
         text=body.text,
         channel=body.channel,

@@ -13,10 +13,20 @@ from minwon.db import Base, make_engine
 target_metadata = Base.metadata
 
 
+# Search structures that migration 0002 creates by hand (FTS5 table and triggers on SQLite,
+# a generated tsvector column and GIN indexes on PostgreSQL): autogenerate must leave them.
+_HAND_MADE = ("contacts_fts", "search_vector", "ix_contacts_search_vector", "ix_cases_categories_gin", "ix_cases_products_gin")
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    return not (name and name.startswith(_HAND_MADE))
+
+
 def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

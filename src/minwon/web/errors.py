@@ -37,6 +37,9 @@ _FIELD_ERRORS = {
     "date_parsing": "날짜 형식(YYYY-MM-DD)이어야 합니다",
     "model_attributes_type": "객체(JSON object)여야 합니다",
     "dict_type": "객체(JSON object)여야 합니다",
+    "customer_unknown": "등록된 고객 번호가 아닙니다",
+    "greater_than_equal": "값이 너무 작습니다",
+    "less_than_equal": "값이 너무 큽니다",
 }
 
 
