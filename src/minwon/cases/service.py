@@ -24,6 +24,7 @@ from minwon.db import utcnow
 from minwon.text.analysis import Analysis, analyze
 from minwon.text.morph import search_tokens
 from minwon.text.pii import PLACEHOLDERS, PiiSpan, find_pii, mask
+from minwon.webhooks.service import enqueue_for_event
 
 ROUTING_PATH = Path(__file__).parent / "routing.toml"
 REPEAT_WINDOW = timedelta(days=30)
@@ -186,6 +187,7 @@ def add_event(
     )
     session.add(event)
     session.flush()
+    enqueue_for_event(session, event)  # webhooks: outbox rows in this same transaction
     return event
 
 

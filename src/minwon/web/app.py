@@ -16,6 +16,7 @@ from minwon.customers import views as identity_views
 from minwon.db import make_engine, migrate, session_factory
 from minwon.web import errors
 from minwon.webhooks import views as webhook_views
+from minwon.worker import start_embedded_scheduler
 
 
 class BodyLimit:
@@ -73,6 +74,9 @@ def create_app(settings: Settings | None = None, apply_migrations: bool = True) 
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    # Embedded default: SLA sweeps and webhook deliveries on a thread; with a broker, Celery beat does it.
+    embedded = apply_migrations and not settings.broker_url
+    app.state.scheduler = start_embedded_scheduler(app.state, interval_seconds=60) if embedded else None
     errors.install(app)
     app.include_router(account_views.router)
     app.include_router(identity_views.router)
