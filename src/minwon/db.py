@@ -64,6 +64,8 @@ def make_engine(url: str) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    import minwon.models  # noqa: F401  (every table must be mapped before the first query)
+
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 

@@ -195,10 +195,15 @@ def _write(session: Session, case: Case, clock: str, level: str, state: ClockSta
     return event
 
 
-def sweep(session: Session, now: datetime, second_level_after: timedelta = SECOND_LEVEL_AFTER) -> list[Escalation]:
+def sweep(
+    session: Session, now: datetime, second_level_after: timedelta = SECOND_LEVEL_AFTER, *, commit_each: bool = False
+) -> list[Escalation]:
     """Record every SLA warning, breach and second-level escalation due at *now*.
 
-    Runs in the caller's transaction; the caller commits. Idempotent.
+    Runs in the caller's transaction and the caller commits, unless *commit_each*: then
+    every case's escalations are committed on their own, so that a sweep over thousands of
+    overdue cases never holds the database's write lock for longer than one case (on SQLite
+    a long sweep transaction made complaint intake wait past its busy timeout). Idempotent.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -226,12 +231,16 @@ def sweep(session: Session, now: datetime, second_level_after: timedelta = SECON
                 for clock, level, state in due_levels(case, fresh, now, second_level_after):
                     event = _write(session, case, clock, level, state, now, second_level_after)
                     recorded.append(Escalation(case.id, case.number, clock, level, event.id, state.deadline))
+                if commit_each:
+                    session.commit()
     return recorded
 
 
 def run_sweep(
     sessions: sessionmaker[Session], now: datetime | None = None, second_level_after: timedelta = SECOND_LEVEL_AFTER
 ) -> list[Escalation]:
-    """One sweep in its own transaction (what the timers call)."""
-    with sessions() as session, session.begin():
-        return sweep(session, now or utcnow(), second_level_after)
+    """One sweep, one short transaction per escalated case (what the timers call)."""
+    with sessions() as session:
+        recorded = sweep(session, now or utcnow(), second_level_after, commit_each=True)
+        session.commit()
+        return recorded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +14,7 @@ from minwon.accounts.service import AuthError
 from minwon.cases.service import CaseError
 from minwon.customers.service import IdentityError
 
+log = logging.getLogger("minwon.web")
 _STATUS_MESSAGES = {
     400: ("bad_request", "요청을 처리할 수 없습니다."),
     401: ("unauthorized", "로그인이 필요합니다."),
@@ -79,7 +81,8 @@ def install(app: FastAPI) -> None:
         return JSONResponse(status_code=422, content=error_body("identity_error", str(exc)))
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return JSONResponse(
             status_code=500,
             content=error_body("internal_error", "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요. 접수된 내용은 보존됩니다."),
