@@ -109,3 +109,4 @@ class AuditRecord(Base):
 
 
 Index("ix_cases_state_created", Case.state, Case.created_at)
+Index("ix_cases_owner_state", Case.owner_id, Case.state)

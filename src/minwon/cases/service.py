@@ -126,21 +126,27 @@ def route_team(session: Session, categories: list[str], products: list[str], reg
 
 
 def least_loaded_agent(session: Session, team: Team, categories: list[str]) -> User | None:
-    """The active agent of the team with the skill and the fewest open cases."""
-    open_counts = (
-        select(Case.owner_id, func.count(Case.id).label("n"))
-        .where(Case.state.in_(OPEN_STATES))
-        .group_by(Case.owner_id)
-        .subquery()
+    """The active agent of the team with the skill and the fewest open cases.
+
+    Counts only this team's agents' open cases (index ix_cases_owner_state), not every
+    open case in the system: intake must stay cheap at millions of cases.
+    """
+    agents = list(
+        session.scalars(
+            select(User).where(User.team_id == team.id, User.role == "agent", User.active.is_(True)).order_by(User.id)
+        )
     )
-    rows = session.execute(
-        select(User, func.coalesce(open_counts.c.n, 0))
-        .outerjoin(open_counts, open_counts.c.owner_id == User.id)
-        .where(User.team_id == team.id, User.role == "agent", User.active.is_(True))
-        .order_by(func.coalesce(open_counts.c.n, 0), User.id)
-    ).all()
-    skilled = [user for user, _n in rows if "*" in user.skills or set(user.skills) & set(categories)]
-    return skilled[0] if skilled else (rows[0][0] if rows else None)
+    if not agents:
+        return None
+    counts = dict(
+        session.execute(
+            select(Case.owner_id, func.count(Case.id))
+            .where(Case.owner_id.in_([a.id for a in agents]), Case.state.in_(OPEN_STATES))
+            .group_by(Case.owner_id)
+        ).all()
+    )
+    skilled = [a for a in agents if "*" in a.skills or set(a.skills) & set(categories)] or agents
+    return min(skilled, key=lambda a: (counts.get(a.id, 0), a.id))
 
 
 # ---------------------------------------------------------------- intake
