@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from minwon.accounts import views as account_views
-from minwon.cases import search_views
+from minwon.cases import merge_views, search_views
 from minwon.cases import views as case_views
 from minwon.config import Settings, get_settings
 from minwon.customers import views as identity_views
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, apply_migrations: bool = True) 
     app.include_router(identity_views.router)
     app.include_router(search_views.router)
     app.include_router(case_views.router)
+    app.include_router(merge_views.router)
     app.include_router(webhook_views.router)
 
     @app.get("/", include_in_schema=False)
