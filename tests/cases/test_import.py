@@ -3,51 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from minwon import cli
 from minwon.accounts.models import User
 from minwon.cases.importer import NEAR_DUPLICATE_JACCARD, Document, Intake, jaccard, prepare
 from minwon.cases.models import Case, Contact
 from minwon.cases.service import content_hash
-from minwon.config import Settings, get_settings
+from minwon.config import Settings
 from minwon.customers.models import Customer
 from minwon.db import make_engine, session_factory
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(
-    prepared_database: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> Iterator[Run]:
-    monkeypatch.setenv("MINWON_DATABASE_URL", prepared_database.database_url)
-    monkeypatch.setenv("MINWON_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("MINWON_SECRET", prepared_database.secret_key)
-    get_settings.cache_clear()
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = cli.main(list(argv))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    yield invoke
-    get_settings.cache_clear()
-
-
-@pytest.fixture
-def db(prepared_database: Settings) -> Iterator[Session]:
-    engine = make_engine(prepared_database.database_url)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
+from tests.cases.conftest import Run
 
 
 def contact_for(session: Session, text: str) -> Contact | None:

@@ -5,49 +5,16 @@ from __future__ import annotations
 import base64
 import quopri
 import uuid
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minwon import cli
 from minwon.accounts.models import User
 from minwon.cases.models import Case, Contact
-from minwon.config import Settings, get_settings
-from minwon.db import make_engine
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(
-    prepared_database: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> Iterator[Run]:
-    monkeypatch.setenv("MINWON_DATABASE_URL", prepared_database.database_url)
-    monkeypatch.setenv("MINWON_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("MINWON_SECRET", prepared_database.secret_key)
-    get_settings.cache_clear()
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = cli.main(list(argv))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    yield invoke
-    get_settings.cache_clear()
-
-
-@pytest.fixture
-def db(prepared_database: Settings) -> Iterator[Session]:
-    engine = make_engine(prepared_database.database_url)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
+from tests.cases.conftest import Run
 
 
 def contacts_containing(session: Session, words: str) -> list[Contact]:
