@@ -23,7 +23,7 @@ from minwon.cases.models import CHANNELS, PRIORITIES, Case, CaseEvent, Contact, 
 from minwon.db import utcnow
 from minwon.text.analysis import Analysis, analyze
 from minwon.text.morph import search_tokens
-from minwon.text.pii import PLACEHOLDERS, PiiSpan, find_pii, mask
+from minwon.text.pii import find_pii, mask
 from minwon.webhooks.service import enqueue_for_event
 
 ROUTING_PATH = Path(__file__).parent / "routing.toml"
@@ -416,14 +416,3 @@ def derive_state(events: list[CaseEvent]) -> str:
         if event.state_after:
             state = event.state_after
     return state
-
-
-def visible_timeline(case: Case, events: list[CaseEvent]) -> list[dict[str, Any]]:
-    return [
-        {"at": e.at.isoformat(), "kind": e.kind, "state": e.state_after, "note": e.note, "data": e.data}
-        for e in events
-        if e.visible_to_customer
-    ]
-
-
-__all__ = ["PLACEHOLDERS", "PiiSpan"]
